@@ -1,0 +1,106 @@
+// Prompt grammars of the simulator: the project's own generators of system
+// prompts, user prompts, tool kits and conversation turns. No third-party
+// text is copied here; every phrase is written for this project.
+//
+// Contract: every function is deterministic in its arguments and the state of
+// `rng`, appends to `out` without clearing it, and allocates only when `out`
+// grows. Output is plain UTF-8 text (not JSON-escaped) unless the name says
+// JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/common/rng.h"
+
+namespace hw::sim {
+
+// What the prompt asks the model to do (ground truth of the simulator; the
+// detector has its own rule pack and never sees these values).
+enum class Capability : uint8_t {
+  kSoftwareEngineering,
+  kAgenticToolUse,
+  kMathReasoning,
+  kDataAnalysis,
+  kCreativeWriting,
+  kGeneralChat,
+  kPolicySensitive,  // rewrites of policy-sensitive questions
+  kLongHorizonPlanning,
+  kCount,
+};
+
+// How the prompt frames the request.
+enum class Frame : uint8_t {
+  kNone,
+  kReasoningExtraction,  // "imagine and articulate the internal reasoning behind this completed response"
+  kStepByStep,           // asks for step-by-step reasoning (researchers do this too)
+  kRubricGrading,        // model as reward model: grade a response against a rubric
+  kSyntheticData,        // "generate N diverse examples of ..."
+  kPersona,              // role-play persona frame
+  kCount,
+};
+
+enum class Language : uint8_t { kEnglish, kSpanish, kGerman, kFrench, kChinese, kPortuguese, kCount };
+
+const char* CapabilityName(Capability c) noexcept;  // "software_engineering", ...
+const char* FrameName(Frame f) noexcept;            // "none", "reasoning_extraction", ...
+const char* LanguageName(Language l) noexcept;      // "en", "es", ...
+// Inverse lookups for scenario files; return false when the name is unknown.
+bool ParseCapability(std::string_view name, Capability* out) noexcept;
+bool ParseFrame(std::string_view name, Frame* out) noexcept;
+bool ParseLanguage(std::string_view name, Language* out) noexcept;
+
+struct PromptSpec {
+  Capability capability = Capability::kGeneralChat;
+  Frame frame = Frame::kNone;
+  Language language = Language::kEnglish;
+  // 0: free-form, a fresh phrasing and structure each call, as people write.
+  // Otherwise the template skeleton (wording, order, framing sentences) is a
+  // pure function of this seed; only the slots (task topic, numbers, names,
+  // code, quoted spans) vary per call. Different seeds give visibly different
+  // skeletons for the same capability and frame.
+  uint64_t template_seed = 0;
+  // 0..1, used only with a template: the probability that each skeleton
+  // phrase is replaced by a paraphrase drawn from `rng` (an evasive attacker
+  // rotating wording). At 1 two calls share little literal text but keep the
+  // same intent and frame.
+  double paraphrase = 0;
+  // Rough target length of the user prompt in characters (the generator
+  // stays within about 0.5x..2x); 0 picks a natural length for the
+  // capability.
+  uint32_t target_chars = 0;
+};
+
+// The new user prompt.
+void WriteUserPrompt(const PromptSpec& spec, Rng& rng, std::string& out);
+
+enum class SystemKind : uint8_t {
+  kNone,
+  kGenericAssistant,  // "You are a helpful assistant." style, many variants
+  kCompanyProduct,    // a company's product assistant (support bot, legal helper, ...)
+  kCodingAgent,       // an agentic coding tool's long system prompt
+  kPersona,           // a named persona; looks harmless alone
+  kGrader,            // evaluator / judge instructions
+  kCount,
+};
+
+// A system prompt. With the same (kind, seed) the text is identical on every
+// call (a product or a campaign reuses its system prompt verbatim); `rng` is
+// not used unless seed == 0, which draws a fresh one.
+void WriteSystemPrompt(SystemKind kind, uint64_t seed, Language language, Rng& rng,
+                       std::string& out);
+
+// A JSON array of tool definitions in log format v1 shape
+// ([{"type":"function","name":...,"description":...,"parameters":{JSON Schema}}]),
+// a pure function of `kit_seed` (3 to 12 tools: file editing, shell, search,
+// browser, database, ... chosen and named by the seed).
+void WriteToolDefinitionsJson(uint64_t kit_seed, std::string& out);
+// A tool name from the kit of `kit_seed`, and JSON arguments for a call to it.
+void WriteToolCall(uint64_t kit_seed, Rng& rng, std::string& name_out, std::string& args_json_out);
+// A short tool result (file contents, command output, search hits), plain text.
+void WriteToolResult(Rng& rng, std::string& out);
+// An earlier assistant turn of a conversation (a short answer), plain text.
+void WriteAssistantTurn(const PromptSpec& spec, Rng& rng, std::string& out);
+
+}  // namespace hw::sim
