@@ -46,7 +46,7 @@ struct Event {
 
   // The new prompt: the first text part of the last user message.
   std::string_view prompt_text;
-  uint16_t messages = 0;        // entries in gen_ai.input.messages
+  uint16_t messages = 0;  // entries in gen_ai.input.messages
   uint16_t user_messages = 0;
   uint16_t assistant_messages = 0;
   uint16_t tool_calls = 0;      // tool_call parts across all messages

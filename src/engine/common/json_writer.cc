@@ -33,11 +33,34 @@ size_t Utf8SeqLen(std::string_view s, size_t i) {
 
 }  // namespace
 
+namespace {
+
+// Bytes that can be copied as they are: printable ASCII but '"' and '\\'.
+constexpr bool IsPlain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+struct PlainTable {
+  bool v[256];
+  constexpr PlainTable() : v() {
+    for (int i = 0; i < 256; ++i) v[i] = IsPlain(static_cast<unsigned char>(i));
+  }
+};
+constexpr PlainTable kPlain;
+
+}  // namespace
+
 void AppendJsonString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   size_t i = 0;
   while (i < s.size()) {
+    // Copy the longest run of plain bytes at once.
+    size_t j = i;
+    while (j < s.size() && kPlain.v[static_cast<unsigned char>(s[j])]) ++j;
+    if (j > i) {
+      out.append(s.data() + i, j - i);
+      i = j;
+      if (i == s.size()) break;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       const size_t n = Utf8SeqLen(s, i);
@@ -51,19 +74,25 @@ void AppendJsonString(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
       default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
     }
     ++i;
   }

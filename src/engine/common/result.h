@@ -13,9 +13,9 @@ namespace hw {
 enum class ErrorCode : uint16_t {
   kOk = 0,
   kInvalidArgument,
-  kParseError,    // input text is not what the format says
-  kSpecError,     // a YAML spec failed validation
-  kIoError,       // a file or stream could not be read or written
+  kParseError,  // input text is not what the format says
+  kSpecError,   // a YAML spec failed validation
+  kIoError,     // a file or stream could not be read or written
   kNotFound,
   kOutOfRange,
   kInternal,
@@ -45,8 +45,8 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}     // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const noexcept { return std::holds_alternative<T>(v_); }
   const Status& status() const {

@@ -40,7 +40,8 @@ class Rng {
   double Uniform() noexcept { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   // Uniform in [0, n); n > 0.
   uint64_t Below(uint64_t n) noexcept {
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(Next()) * n) >> 64);
+    __extension__ using U128 = unsigned __int128;
+    return static_cast<uint64_t>((static_cast<U128>(Next()) * n) >> 64);
   }
   int64_t Between(int64_t lo, int64_t hi) noexcept {  // inclusive
     return lo + static_cast<int64_t>(Below(static_cast<uint64_t>(hi - lo + 1)));

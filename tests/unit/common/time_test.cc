@@ -22,17 +22,18 @@ TEST(Rfc3339, TruncatesBeyondMicroseconds) {
 }
 
 TEST(Rfc3339, RejectsMalformed) {
-  for (const char* bad : {"", "2026-04-22", "2026-04-22T00:00:00", "2026-13-01T00:00:00Z",
-                          "2026-02-29T00:00:00Z", "2026-04-22T24:00:00Z", "2026-04-22T00:00:00.Z",
-                          "2026-04-22T00:00:00Zjunk", "2026-04-22T00:00:00+2:00",
-                          "2026-04-22X00:00:00Z"}) {
+  for (const char* bad :
+       {"", "2026-04-22", "2026-04-22T00:00:00", "2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z",
+        "2026-04-22T24:00:00Z", "2026-04-22T00:00:00.Z", "2026-04-22T00:00:00Zjunk",
+        "2026-04-22T00:00:00+2:00", "2026-04-22X00:00:00Z"}) {
     EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
   }
   EXPECT_TRUE(ParseRfc3339("2024-02-29T00:00:00Z").has_value());
 }
 
 TEST(Rfc3339, FormatRoundTrips) {
-  for (TimeUs t : {TimeUs{0}, TimeUs{1776816000123456}, TimeUs{-1}, TimeUs{951782400} * kUsPerSecond}) {
+  for (TimeUs t :
+       {TimeUs{0}, TimeUs{1776816000123456}, TimeUs{-1}, TimeUs{951782400} * kUsPerSecond}) {
     EXPECT_EQ(*ParseRfc3339(FormatRfc3339(t)), t) << FormatRfc3339(t);
   }
   EXPECT_EQ(FormatRfc3339(int64_t{1776816000} * kUsPerSecond), "2026-04-22T00:00:00Z");

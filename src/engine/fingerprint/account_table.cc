@@ -1,0 +1,24 @@
+#include "engine/fingerprint/account_table.h"
+
+namespace hw::fingerprint {
+
+AccountState& AccountTable::Get(std::string_view user_id) {
+  auto it = index_.find(absl::string_view(user_id.data(), user_id.size()));
+  if (it != index_.end()) return states_[it->second];
+  const auto idx = static_cast<uint32_t>(ids_.size());
+  index_.emplace(std::string(user_id), idx);
+  ids_.emplace_back(user_id);
+  states_.emplace_back();
+  return states_.back();
+}
+
+void AccountTable::Merge(const AccountTable& other) {
+  for (size_t i = 0; i < other.size(); ++i) Get(other.id(i)).Merge(other.state(i));
+}
+
+int64_t AccountTable::Find(std::string_view user_id) const {
+  auto it = index_.find(absl::string_view(user_id.data(), user_id.size()));
+  return it == index_.end() ? -1 : static_cast<int64_t>(it->second);
+}
+
+}  // namespace hw::fingerprint

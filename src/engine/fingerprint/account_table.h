@@ -1,0 +1,34 @@
+// All account states of one shard, keyed by `user.id`.
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include "engine/fingerprint/account_state.h"
+
+namespace hw::fingerprint {
+
+class AccountTable {
+ public:
+  // The state of `user_id`, created empty on first sight. Allocates only then.
+  AccountState& Get(std::string_view user_id);
+  // Folds another shard's states into this one (AccountState::Merge per id).
+  void Merge(const AccountTable& other);
+
+  size_t size() const noexcept { return ids_.size(); }
+  const std::string& id(size_t i) const { return ids_[i]; }
+  const AccountState& state(size_t i) const { return states_[i]; }
+  // Index of `user_id`, or -1.
+  int64_t Find(std::string_view user_id) const;
+
+ private:
+  absl::flat_hash_map<std::string, uint32_t> index_;
+  // deque: states never move once created, so references stay valid.
+  std::deque<std::string> ids_;
+  std::deque<AccountState> states_;
+};
+
+}  // namespace hw::fingerprint

@@ -1,0 +1,332 @@
+#include "engine/link/linker.h"
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/common/hash.h"
+#include "engine/common/rng.h"
+
+namespace hw::link {
+
+namespace {
+
+using fingerprint::AccountState;
+using policy::Channel;
+
+constexpr size_t kBands = 16;
+constexpr size_t kRows = 2;
+
+size_t Ch(Channel c) { return static_cast<size_t>(c); }
+
+class UnionFind {
+ public:
+  explicit UnionFind(size_t n) : parent_(n), rank_(n, 0) {
+    for (size_t i = 0; i < n; ++i) parent_[i] = static_cast<uint32_t>(i);
+  }
+  uint32_t Find(uint32_t x) {
+    while (parent_[x] != x) {
+      parent_[x] = parent_[parent_[x]];
+      x = parent_[x];
+    }
+    return x;
+  }
+  bool Union(uint32_t a, uint32_t b) {
+    a = Find(a);
+    b = Find(b);
+    if (a == b) return false;
+    if (rank_[a] < rank_[b]) std::swap(a, b);
+    parent_[b] = a;
+    if (rank_[a] == rank_[b]) ++rank_[a];
+    return true;
+  }
+
+ private:
+  std::vector<uint32_t> parent_;
+  std::vector<uint8_t> rank_;
+};
+
+// What the linker keeps per account: keys resolved once.
+struct Node {
+  const AccountState* s = nullptr;
+  const decode::AccountInfo* info = nullptr;
+  uint64_t payment = 0, org = 0, domain = 0;
+  bool verified_org = false;
+  std::array<uint64_t, 4> subnets{};
+  std::array<uint64_t, 3> systems{};
+  std::array<uint64_t, 2> kits{};
+  std::array<uint64_t, 4> templates{};
+  uint64_t agent = 0;
+  double template_items = 0, minute_items = 0;
+};
+
+// Keys that cover at least this share of an account's requests count as its own.
+constexpr double kMainShare = 0.1;
+
+template <size_t K, size_t N>
+void TopKeys(const HeavyHitters<K>& hh, uint64_t requests, std::array<uint64_t, N>* out) {
+  size_t i = 0;
+  hh.ForEach([&](const auto& e) {
+    if (i < N && e.count >= kMainShare * static_cast<double>(requests)) (*out)[i++] = e.key;
+  });
+}
+
+template <size_t N>
+bool SharesAny(const std::array<uint64_t, N>& a, const std::array<uint64_t, N>& b,
+               uint64_t* which) {
+  for (uint64_t x : a) {
+    if (!x) continue;
+    for (uint64_t y : b) {
+      if (x == y) {
+        *which = x;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+double Rarity(double n, double common_at) noexcept {
+  if (common_at <= 0) return 1;
+  if (n <= 2) return 1;
+  if (n >= common_at) return 0;
+  return 1 - std::log(n / 2) / std::log(common_at / 2);
+}
+
+double OverlapCoefficient(double jaccard, double size_a, double size_b) noexcept {
+  if (jaccard <= 0 || size_a <= 0 || size_b <= 0) return 0;
+  const double inter = jaccard / (1 + jaccard) * (size_a + size_b);
+  return std::min(1.0, inter / std::min(size_a, size_b));
+}
+
+LinkResult Linker::Link(const fingerprint::AccountTable& table,
+                        const std::vector<const decode::AccountInfo*>& infos) const {
+  const policy::LinkPolicy& p = policy_;
+  const size_t n = table.size();
+  std::vector<Node> nodes(n);
+  std::vector<uint32_t> eligible;
+  for (size_t i = 0; i < n; ++i) {
+    Node& nd = nodes[i];
+    nd.s = &table.state(i);
+    nd.info = i < infos.size() ? infos[i] : nullptr;
+    if (nd.s->requests < p.min_requests) continue;
+    eligible.push_back(static_cast<uint32_t>(i));
+    if (nd.info) {
+      if (!nd.info->payment.empty()) nd.payment = Hash64(nd.info->payment, 1);
+      if (!nd.info->organization.empty()) nd.org = Hash64(nd.info->organization, 2);
+      if (!nd.info->email_domain.empty()) nd.domain = Hash64(nd.info->email_domain, 3);
+      nd.verified_org = nd.org != 0 && nd.info->verification == decode::Verification::kEnterprise;
+    }
+    TopKeys(nd.s->top_subnets, nd.s->requests, &nd.subnets);
+    TopKeys(nd.s->top_systems, nd.s->requests, &nd.systems);
+    TopKeys(nd.s->top_tool_kits, nd.s->requests, &nd.kits);
+    TopKeys(nd.s->top_templates, nd.s->requests / 4, &nd.templates);
+    std::array<uint64_t, 1> agent{};
+    TopKeys(nd.s->top_agents, nd.s->requests, &agent);
+    nd.agent = agent[0];
+    nd.template_items = nd.s->prompt_templates.Estimate();
+    nd.minute_items = nd.s->minute_sig.empty() ? 0 : static_cast<double>(nd.s->requests);
+  }
+
+  // How many accounts hold each key, per channel, for rarity.
+  std::array<absl::flat_hash_map<uint64_t, uint32_t>, policy::kChannels> counts;
+  auto count_key = [&](Channel c, uint64_t k) {
+    if (k) counts[Ch(c)][k]++;
+  };
+  for (uint32_t i : eligible) {
+    const Node& nd = nodes[i];
+    count_key(Channel::kPayment, nd.payment);
+    count_key(Channel::kOrganization, nd.org);
+    count_key(Channel::kEmailDomain, nd.domain);
+    count_key(Channel::kUserAgent, nd.agent);
+    for (uint64_t k : nd.subnets) count_key(Channel::kSubnet, k);
+    for (uint64_t k : nd.systems) count_key(Channel::kSystemPrompt, k);
+    for (uint64_t k : nd.kits) count_key(Channel::kToolKit, k);
+    for (uint64_t k : nd.templates) count_key(Channel::kTemplates, k);
+  }
+  auto count_of = [&](Channel c, uint64_t k) -> double {
+    auto it = counts[Ch(c)].find(k);
+    return it == counts[Ch(c)].end() ? 0 : it->second;
+  };
+  auto rare = [&](Channel c, uint64_t k) {
+    const policy::ChannelPolicy& cp = p.channels[Ch(c)];
+    return cp.weight * Rarity(count_of(c, k), cp.common_at);
+  };
+
+  auto pair_evidence = [&](uint32_t a, uint32_t b) {
+    Linker::PairEvidence ev;
+    const Node& x = nodes[a];
+    const Node& y = nodes[b];
+    auto add = [&](Channel c, double w) {
+      ev.by_channel[Ch(c)] = w;
+      ev.total += w;
+    };
+    const auto& ch = p.channels;
+    if (x.payment && x.payment == y.payment) {
+      const bool company = x.verified_org && x.org == y.org;
+      add(Channel::kPayment,
+          ch[Ch(Channel::kPayment)].weight * (company ? p.company_card_factor : 1.0));
+    }
+    if (x.org && x.org == y.org) add(Channel::kOrganization, ch[Ch(Channel::kOrganization)].weight);
+    if (x.domain && x.domain == y.domain)
+      add(Channel::kEmailDomain, rare(Channel::kEmailDomain, x.domain));
+    uint64_t k = 0;
+    if (SharesAny(x.subnets, y.subnets, &k)) add(Channel::kSubnet, rare(Channel::kSubnet, k));
+    if (x.agent && x.agent == y.agent) add(Channel::kUserAgent, rare(Channel::kUserAgent, x.agent));
+    if (SharesAny(x.systems, y.systems, &k))
+      add(Channel::kSystemPrompt, rare(Channel::kSystemPrompt, k));
+    if (SharesAny(x.kits, y.kits, &k)) add(Channel::kToolKit, rare(Channel::kToolKit, k));
+    {
+      const policy::ChannelPolicy& cp = ch[Ch(Channel::kTemplates)];
+      double sim = 0;
+      if (x.template_items >= cp.min_items && y.template_items >= cp.min_items) {
+        sim = OverlapCoefficient(x.s->template_sig.Jaccard(y.s->template_sig), x.template_items,
+                                 y.template_items);
+      }
+      size_t shared_top = 0;
+      for (uint64_t t : x.templates) {
+        if (t && std::find(y.templates.begin(), y.templates.end(), t) != y.templates.end())
+          ++shared_top;
+      }
+      sim = std::max(sim, std::min(1.0, 0.25 * static_cast<double>(shared_top)));
+      ev.template_similarity = sim;
+      if (sim >= cp.min_similarity) add(Channel::kTemplates, cp.weight * sim);
+    }
+    {
+      const policy::ChannelPolicy& cp = ch[Ch(Channel::kSynchrony)];
+      if (x.minute_items >= cp.min_items && y.minute_items >= cp.min_items) {
+        const double sim = OverlapCoefficient(x.s->minute_sig.Jaccard(y.s->minute_sig),
+                                              x.minute_items, y.minute_items);
+        ev.synchrony = sim;
+        if (sim >= cp.min_similarity) add(Channel::kSynchrony, cp.weight * sim);
+      }
+    }
+    if (x.info && y.info && x.info->created != INT64_MIN && y.info->created != INT64_MIN &&
+        std::llabs(x.info->created - y.info->created) <=
+            static_cast<int64_t>(p.signup_window_hours * kUsPerHour) &&
+        // Sign-up closeness only means something next to the accounts' activity.
+        x.info->created >= x.s->first_time - 30 * kUsPerDay &&
+        y.info->created >= y.s->first_time - 30 * kUsPerDay) {
+      add(Channel::kSignup, ch[Ch(Channel::kSignup)].weight);
+    }
+    return ev;
+  };
+
+  // Buckets: (key, order, account). The order scatters members so that each
+  // bucket's sorted neighbourhood is a fresh random sample.
+  struct Entry {
+    uint64_t key;
+    uint64_t order;
+    uint32_t account;
+  };
+  std::vector<Entry> entries;
+  auto put = [&](uint64_t salt, uint64_t k, uint32_t a) {
+    if (!k) return;
+    const uint64_t key = MixSeed(salt, k);
+    entries.push_back({key, MixSeed(key, a), a});
+  };
+  for (uint32_t i : eligible) {
+    const Node& nd = nodes[i];
+    put(1, nd.payment, i);
+    put(2, nd.org, i);
+    if (count_of(Channel::kEmailDomain, nd.domain) <
+            p.channels[Ch(Channel::kEmailDomain)].common_at ||
+        p.channels[Ch(Channel::kEmailDomain)].common_at == 0) {
+      put(3, nd.domain, i);
+    }
+    for (uint64_t k : nd.subnets) put(4, k, i);
+    for (uint64_t k : nd.systems) put(5, k, i);
+    for (uint64_t k : nd.kits) put(6, k, i);
+    for (uint64_t k : nd.templates) put(7, k, i);
+    if (nd.template_items >= p.channels[Ch(Channel::kTemplates)].min_items) {
+      for (size_t b = 0; b < kBands; ++b) put(100 + b, nd.s->template_sig.Band(b, kRows), i);
+    }
+    if (nd.minute_items >= p.channels[Ch(Channel::kSynchrony)].min_items) {
+      for (size_t b = 0; b < kBands; ++b) put(200 + b, nd.s->minute_sig.Band(b, kRows), i);
+    }
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.key != b.key ? a.key < b.key : a.order < b.order;
+  });
+
+  LinkResult out;
+  UnionFind uf(n);
+  struct Acc {
+    std::array<double, policy::kChannels> evidence{};
+    std::array<uint32_t, policy::kChannels> edges_by_channel{};
+    uint32_t edges = 0;
+    double tsim = 0, sync = 0;
+  };
+  std::vector<std::pair<uint32_t, Linker::PairEvidence>>
+      joined;  // (account a, evidence) per joining edge
+  std::vector<std::pair<uint32_t, uint32_t>> joined_pairs;
+  auto try_pair = [&](uint32_t a, uint32_t b) {
+    if (uf.Find(a) == uf.Find(b)) return;
+    ++out.pairs_compared;
+    Linker::PairEvidence ev = pair_evidence(a, b);
+    if (ev.total >= p.threshold) {
+      uf.Union(a, b);
+      ++out.edges;
+      joined.emplace_back(a, ev);
+      joined_pairs.emplace_back(a, b);
+    }
+  };
+  for (size_t lo = 0; lo < entries.size();) {
+    size_t hi = lo + 1;
+    while (hi < entries.size() && entries[hi].key == entries[lo].key) ++hi;
+    const size_t m = hi - lo;
+    if (m >= 2 && m <= p.max_bucket) {
+      if (m <= p.all_pairs_below) {
+        for (size_t i = lo; i < hi; ++i) {
+          for (size_t j = i + 1; j < hi; ++j) try_pair(entries[i].account, entries[j].account);
+        }
+      } else {
+        for (size_t i = lo; i < hi; ++i) {
+          for (size_t j = i + 1; j < std::min(hi, i + 1 + p.neighbours); ++j) {
+            try_pair(entries[i].account, entries[j].account);
+          }
+        }
+      }
+    }
+    lo = hi;
+  }
+
+  // Components of at least min_campaign_accounts, numbered by smallest member.
+  out.component_of.assign(n, -1);
+  std::vector<uint32_t> size(n, 0);
+  for (uint32_t i = 0; i < n; ++i) size[uf.Find(i)]++;
+  absl::flat_hash_map<uint32_t, int32_t> root_to_comp;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t r = uf.Find(i);
+    if (size[r] < p.min_campaign_accounts) continue;
+    auto [it, inserted] = root_to_comp.try_emplace(r, static_cast<int32_t>(out.components.size()));
+    if (inserted) out.components.emplace_back();
+    out.components[static_cast<size_t>(it->second)].members.push_back(i);
+    out.component_of[i] = it->second;
+  }
+  for (size_t e = 0; e < joined.size(); ++e) {
+    const int32_t c = out.component_of[joined_pairs[e].first];
+    if (c < 0) continue;
+    Component& comp = out.components[static_cast<size_t>(c)];
+    const Linker::PairEvidence& ev = joined[e].second;
+    ++comp.edges;
+    comp.template_similarity += ev.template_similarity;
+    comp.synchrony += ev.synchrony;
+    for (size_t k = 0; k < policy::kChannels; ++k) {
+      comp.evidence[k] += ev.by_channel[k];
+      if (ev.by_channel[k] > 0) comp.edges_by_channel[k]++;
+    }
+  }
+  for (Component& comp : out.components) {
+    if (comp.edges) {
+      comp.template_similarity /= comp.edges;
+      comp.synchrony /= comp.edges;
+    }
+  }
+  return out;
+}
+
+}  // namespace hw::link

@@ -1,0 +1,378 @@
+#include "engine/pipeline/analyze.h"
+
+#include <absl/container/flat_hash_set.h>
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "engine/common/hash.h"
+#include "engine/common/json_writer.h"
+#include "engine/common/output_file.h"
+#include "engine/decode/decoder.h"
+#include "engine/decode/line_source.h"
+#include "engine/decode/registry.h"
+#include "engine/features/extractor.h"
+#include "engine/features/rule_pack.h"
+#include "engine/fingerprint/account_table.h"
+#include "engine/link/linker.h"
+#include "engine/policy/policy.h"
+#include "engine/score/scorer.h"
+
+namespace hw::pipeline {
+
+namespace {
+
+// Lets chunk k's ordered section run only after chunk k-1's.
+class TurnGate {
+ public:
+  void Wait(uint64_t seq) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return next_ == seq || aborted_; });
+  }
+  void Done() {
+    {
+      std::lock_guard lock(mu_);
+      ++next_;
+    }
+    cv_.notify_all();
+  }
+  void Abort() {
+    {
+      std::lock_guard lock(mu_);
+      aborted_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t next_ = 0;
+  bool aborted_ = false;
+};
+
+// Exact duplicate detection with bounded memory: two generations of id
+// hashes; a duplicate is caught when it arrives within `capacity` distinct
+// ids of its first delivery.
+class ResponseIdFilter {
+ public:
+  explicit ResponseIdFilter(size_t capacity) : capacity_(capacity) {}
+  bool SeenBefore(uint64_t h) {
+    if (current_.contains(h) || previous_.contains(h)) return true;
+    if (current_.size() >= capacity_) {
+      previous_.swap(current_);
+      current_.clear();
+    }
+    current_.insert(h);
+    return false;
+  }
+
+ private:
+  size_t capacity_;
+  absl::flat_hash_set<uint64_t> current_, previous_;
+};
+
+struct Job {
+  uint64_t seq = 0;
+  uint32_t file = 0;
+  decode::Chunk chunk;
+};
+
+// A bounded single-consumer queue of jobs.
+class JobQueue {
+ public:
+  explicit JobQueue(size_t capacity) : capacity_(capacity) {}
+  void Push(Job job) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return q_.size() < capacity_; });
+    q_.push_back(std::move(job));
+    not_empty_.notify_one();
+  }
+  std::optional<Job> Pop() {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return !q_.empty() || closed_; });
+    if (q_.empty()) return std::nullopt;
+    Job j = std::move(q_.front());
+    q_.pop_front();
+    not_full_.notify_one();
+    return j;
+  }
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+
+ private:
+  size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<Job> q_;
+  bool closed_ = false;
+};
+
+// Returned chunk buffers, reused by the reader.
+class ChunkPool {
+ public:
+  decode::Chunk Take() {
+    std::lock_guard lock(mu_);
+    if (free_.empty()) return decode::Chunk();
+    decode::Chunk c = std::move(free_.back());
+    free_.pop_back();
+    return c;
+  }
+  void Give(decode::Chunk c) {
+    std::lock_guard lock(mu_);
+    free_.push_back(std::move(c));
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<decode::Chunk> free_;
+};
+
+struct Shared {
+  TurnGate gate;
+  ResponseIdFilter dedup;
+  std::vector<TimeUs> last_time_per_file;
+  std::unique_ptr<OutputFile> rejected;
+  Status rejected_status;
+  const std::vector<std::string>* inputs = nullptr;
+  report::RunSummary summary;
+  explicit Shared(size_t cap) : dedup(cap) {}
+};
+
+struct Pending {
+  fingerprint::AccountState* state;
+  fingerprint::Observation ob;
+};
+
+struct Reject {
+  uint64_t line;
+  decode::RejectReason reason;
+  std::string message;
+  std::string excerpt;
+};
+
+void AppendReject(std::string& out, const std::string& file, const Reject& r) {
+  JsonWriter w(out);
+  w.BeginObject().Key("file").String(file).Key("line").Int(static_cast<int64_t>(r.line));
+  w.Key("reason").String(decode::RejectReasonCode(r.reason)).Key("message").String(r.message);
+  w.Key("excerpt").String(r.excerpt).EndObject();
+  out.push_back('\n');
+}
+
+class Worker {
+ public:
+  Worker(const features::RulePack& rules, Shared& shared, ChunkPool& pool)
+      : extractor_(rules), shared_(shared), pool_(pool), queue_(2) {}
+
+  JobQueue& queue() { return queue_; }
+  fingerprint::AccountTable& table() { return table_; }
+
+  void Run() {
+    while (auto job = queue_.Pop()) Process(*job);
+  }
+
+ private:
+  void Process(Job& job) {
+    pending_.clear();
+    rejects_.clear();
+    uint64_t lines = 0, blank = 0;
+    const decode::Chunk& chunk = job.chunk;
+    if (chunk.has_long_line()) {
+      const auto& ll = chunk.long_line();
+      rejects_.push_back({ll.line, decode::RejectReason::kTooLong,
+                          "line too long: " + std::to_string(ll.bytes) + " bytes", ll.excerpt});
+      ++lines;
+    }
+    std::string_view data = chunk.data();
+    uint64_t line_no = chunk.first_line();
+    Event ev;
+    features::RequestFeatures f;
+    while (!data.empty()) {
+      size_t end = data.find('\n');
+      if (end == std::string_view::npos) end = data.size();
+      std::string_view line = data.substr(0, end);
+      data.remove_prefix(std::min(data.size(), end + 1));
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      ++lines;
+      if (decode::IsBlankLine(line)) {
+        ++blank;
+        ++line_no;
+        continue;
+      }
+      const decode::DecodeResult r = decoder_.Decode(line, &ev);
+      if (!r.ok()) {
+        rejects_.push_back(
+            {line_no, r.reason, std::string(r.message), std::string(line.substr(0, 200))});
+      } else {
+        extractor_.Extract(ev, &f);
+        pending_.push_back({&table_.Get(ev.user_id), fingerprint::Observe(ev, f)});
+      }
+      ++line_no;
+    }
+    // Ordered section: duplicates, time order and rejects in input order.
+    shared_.gate.Wait(job.seq);
+    const std::string& file = (*shared_.inputs)[job.file];
+    TimeUs& last = shared_.last_time_per_file[job.file];
+    uint64_t duplicates = 0, out_of_order = 0;
+    for (Pending& p : pending_) {
+      if (p.ob.response_id && shared_.dedup.SeenBefore(p.ob.response_id)) {
+        p.state = nullptr;
+        ++duplicates;
+        continue;
+      }
+      if (p.ob.time < last) ++out_of_order;
+      last = std::max(last, p.ob.time);
+    }
+    if (!rejects_.empty() && shared_.rejected && shared_.rejected_status.ok()) {
+      std::string out;
+      for (const Reject& r : rejects_) AppendReject(out, file, r);
+      shared_.rejected_status = shared_.rejected->Write(out);
+    }
+    report::RunSummary& s = shared_.summary;
+    s.lines += lines;
+    s.rejected += rejects_.size();
+    s.duplicates += duplicates;
+    s.out_of_order += out_of_order;
+    s.events += pending_.size() - duplicates;
+    shared_.gate.Done();
+    for (const Pending& p : pending_) {
+      if (p.state) p.state->Update(p.ob);
+    }
+    (void)blank;
+    pool_.Give(std::move(job.chunk));
+  }
+
+  decode::Decoder decoder_;
+  features::FeatureExtractor extractor_;
+  fingerprint::AccountTable table_;
+  Shared& shared_;
+  ChunkPool& pool_;
+  JobQueue queue_;
+  std::vector<Pending> pending_;
+  std::vector<Reject> rejects_;
+};
+
+}  // namespace
+
+Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
+  AnalyzeOutcome outcome;
+  if (options.inputs.empty()) return Status(ErrorCode::kInvalidArgument, "no input files");
+  auto rules = options.rules_path.empty() ? features::RulePack::Default()
+                                          : features::RulePack::Load(options.rules_path);
+  if (!rules.ok()) return rules.status();
+  auto pol = options.policy_path.empty() ? policy::DefaultPolicy()
+                                         : policy::LoadPolicy(options.policy_path);
+  if (!pol.ok()) return pol.status();
+  const policy::Policy& policy = *pol;
+  const features::RulePack& pack = **rules;
+  score::Vocabulary vocab = features::MakeVocabulary(pack);
+  // Policy names must exist in the rule pack: a typo would silently zero a weight.
+  for (const auto& [frame, w] : policy.score.elicitation_frames) {
+    if (std::find(vocab.frames.begin(), vocab.frames.end(), frame) == vocab.frames.end()) {
+      return Status(ErrorCode::kSpecError, "policy '" + policy.name + "': elicitation frame '" +
+                                               frame + "' is not a frame of the rule pack");
+    }
+  }
+  for (const auto& cap : policy.score.target_capabilities) {
+    if (std::find(vocab.capabilities.begin(), vocab.capabilities.end(), cap) ==
+        vocab.capabilities.end()) {
+      return Status(ErrorCode::kSpecError, "policy '" + policy.name + "': target capability '" +
+                                               cap + "' is not a capability of the rule pack");
+    }
+  }
+  std::optional<decode::Registry> registry;
+  if (!options.accounts_path.empty()) {
+    auto reg = decode::Registry::Load(options.accounts_path);
+    if (!reg.ok()) return reg.status();
+    registry = std::move(reg).value();
+    for (size_t i = 0; i < registry->errors().size() && i < 20; ++i) {
+      outcome.warnings.push_back(registry->errors()[i].message);
+    }
+    if (registry->errors().size() > 20) {
+      outcome.warnings.push_back(std::to_string(registry->errors().size() - 20) +
+                                 " more registry errors");
+    }
+  }
+  if (Status s = MakeDirs(options.out_dir); !s.ok()) return s;
+
+  Shared shared(options.dedup_capacity);
+  shared.inputs = &options.inputs;
+  shared.last_time_per_file.assign(options.inputs.size(), INT64_MIN);
+  auto rejected = OutputFile::Open(options.out_dir + "/rejected.jsonl");
+  if (!rejected.ok()) return rejected.status();
+  shared.rejected = std::move(rejected).value();
+
+  ChunkPool pool;
+  const int n = std::max(1, options.threads);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<Worker>(pack, shared, pool));
+  std::vector<std::thread> threads;
+  for (auto& w : workers) threads.emplace_back([&w] { w->Run(); });
+
+  Status read_status;
+  uint64_t seq = 0;
+  decode::LineSourceOptions lso;
+  lso.chunk_bytes = options.chunk_bytes;
+  for (uint32_t fi = 0; fi < options.inputs.size() && read_status.ok(); ++fi) {
+    auto src = decode::LineSource::Open(options.inputs[fi], lso);
+    if (!src.ok()) {
+      read_status = src.status();
+      break;
+    }
+    for (;;) {
+      decode::Chunk chunk = pool.Take();
+      Status s = (*src)->Next(&chunk);
+      if (!s.ok()) {
+        read_status = s;
+        break;
+      }
+      if (chunk.empty()) break;
+      Job job{seq, fi, std::move(chunk)};
+      workers[seq % static_cast<uint64_t>(n)]->queue().Push(std::move(job));
+      ++seq;
+    }
+  }
+  for (auto& w : workers) w->queue().Close();
+  for (auto& t : threads) t.join();
+  Status close = shared.rejected->Close();
+  if (!read_status.ok()) return read_status;
+  if (!shared.rejected_status.ok()) return shared.rejected_status;
+  if (!close.ok()) return close;
+
+  // Merge shards in a fixed order.
+  fingerprint::AccountTable& table = workers[0]->table();
+  for (int i = 1; i < n; ++i) table.Merge(workers[static_cast<size_t>(i)]->table());
+
+  std::vector<const decode::AccountInfo*> infos(table.size(), nullptr);
+  if (registry) {
+    for (size_t i = 0; i < table.size(); ++i) infos[i] = registry->Find(table.id(i));
+  }
+  const link::LinkResult links = link::Linker(policy.link).Link(table, infos);
+  const score::ScoreResult scores = score::Scorer(policy.score, vocab).Score(table, infos, links);
+
+  report::RunSummary& summary = shared.summary;
+  summary.inputs = options.inputs;
+  summary.policy_name = policy.name;
+  summary.rules_name = pack.name();
+  const report::RunView view{table, infos, links, scores, policy, summary};
+  if (Status s = report::WriteAll(view, options.out_dir); !s.ok()) return s;
+
+  outcome.summary = summary;
+  outcome.accounts = table.size();
+  outcome.campaigns = scores.campaigns.size();
+  for (const auto& c : scores.campaigns) outcome.attack_campaigns += c.attack;
+  for (const auto& a : scores.accounts) {
+    outcome.attack_accounts += a.verdict == score::Verdict::kAttack;
+    outcome.suspicious_accounts += a.verdict == score::Verdict::kSuspicious;
+  }
+  return outcome;
+}
+
+}  // namespace hw::pipeline

@@ -1,0 +1,46 @@
+// Output of a detection run (docs/FORMAT.md, "Detection output"):
+// accounts.jsonl, campaigns.json and report.md. Deterministic: accounts are
+// written in user.id order, campaigns in id order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/common/result.h"
+#include "engine/decode/registry.h"
+#include "engine/fingerprint/account_table.h"
+#include "engine/link/linker.h"
+#include "engine/policy/policy.h"
+#include "engine/score/scorer.h"
+
+namespace hw::report {
+
+struct RunSummary {
+  std::vector<std::string> inputs;
+  uint64_t lines = 0;
+  uint64_t events = 0;  // accepted, duplicates excluded
+  uint64_t rejected = 0;
+  uint64_t duplicates = 0;
+  uint64_t out_of_order = 0;
+  std::string policy_name;
+  std::string rules_name;
+};
+
+struct RunView {
+  const fingerprint::AccountTable& table;
+  const std::vector<const decode::AccountInfo*>& infos;
+  const link::LinkResult& links;
+  const score::ScoreResult& scores;
+  const policy::Policy& policy;
+  const RunSummary& summary;
+};
+
+std::string AccountsJsonl(const RunView& run);
+std::string CampaignsJson(const RunView& run);
+std::string ReportMarkdown(const RunView& run);
+
+// Writes the three files into `dir` (created if needed).
+Status WriteAll(const RunView& run, const std::string& dir);
+
+}  // namespace hw::report

@@ -1,0 +1,49 @@
+#include "engine/common/sketch.h"
+
+#include <gtest/gtest.h>
+
+namespace hw {
+namespace {
+
+TEST(MinHash, EstimatesJaccard) {
+  MinHash<128> a, b;
+  // |A| = |B| = 1000, |A & B| = 500: J = 500 / 1500.
+  for (uint64_t i = 0; i < 1000; ++i) a.Add(i);
+  for (uint64_t i = 500; i < 1500; ++i) b.Add(i);
+  EXPECT_NEAR(a.Jaccard(b), 1.0 / 3, 0.1);
+  MinHash<128> c;
+  for (uint64_t i = 5000; i < 6000; ++i) c.Add(i);
+  EXPECT_LT(a.Jaccard(c), 0.05);
+  EXPECT_EQ(a.Jaccard(a), 1.0);
+}
+
+TEST(MinHash, MergeEqualsUnionPass) {
+  MinHash<32> whole, left, right;
+  for (uint64_t i = 0; i < 300; ++i) {
+    whole.Add(i * 7919);
+    (i % 2 ? left : right).Add(i * 7919);
+  }
+  left.Merge(right);
+  EXPECT_EQ(left.values(), whole.values());
+}
+
+TEST(HyperLogLog, EstimatesWithinError) {
+  for (uint64_t n : {10ULL, 1000ULL, 100000ULL}) {
+    HyperLogLog<8> h;
+    for (uint64_t i = 0; i < n; ++i) h.Add(i);
+    EXPECT_NEAR(h.Estimate(), static_cast<double>(n), 0.15 * static_cast<double>(n) + 1) << n;
+  }
+}
+
+TEST(HyperLogLog, MergeIsUnion) {
+  HyperLogLog<8> a, b, u;
+  for (uint64_t i = 0; i < 5000; ++i) {
+    (i < 3000 ? a : b).Add(i);
+    u.Add(i);
+  }
+  a.Merge(b);
+  EXPECT_EQ(a.Estimate(), u.Estimate());
+}
+
+}  // namespace
+}  // namespace hw
