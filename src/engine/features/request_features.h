@@ -15,9 +15,6 @@ struct RequestFeatures {
   // empty.
   uint64_t system_template = 0;
   uint64_t prompt_template = 0;
-  // 64-bit SimHash of the normalised prompt's word shingles: near-duplicate
-  // prompts differ in few bits.
-  uint64_t prompt_simhash = 0;
   // Bit i set when rule-pack category i (a frame) matched the system or
   // prompt text; see RulePack::frames().
   uint32_t frame_bits = 0;

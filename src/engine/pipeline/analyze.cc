@@ -272,7 +272,8 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
   if (!pol.ok()) return pol.status();
   const policy::Policy& policy = *pol;
   const features::RulePack& pack = **rules;
-  score::Vocabulary vocab = features::MakeVocabulary(pack);
+  score::Vocabulary vocab{pack.Names(features::CategoryKind::kFrame),
+                          pack.Names(features::CategoryKind::kCapability)};
   // Policy names must exist in the rule pack: a typo would silently zero a weight.
   for (const auto& [frame, w] : policy.score.elicitation_frames) {
     if (std::find(vocab.frames.begin(), vocab.frames.end(), frame) == vocab.frames.end()) {

@@ -33,7 +33,8 @@ enum class Capability : uint8_t {
 // How the prompt frames the request.
 enum class Frame : uint8_t {
   kNone,
-  kReasoningExtraction,  // "imagine and articulate the internal reasoning behind this completed response"
+  kReasoningExtraction,  // "imagine and articulate the internal reasoning behind this completed
+                         // response"
   kStepByStep,           // asks for step-by-step reasoning (researchers do this too)
   kRubricGrading,        // model as reward model: grade a response against a rubric
   kSyntheticData,        // "generate N diverse examples of ..."
@@ -41,7 +42,15 @@ enum class Frame : uint8_t {
   kCount,
 };
 
-enum class Language : uint8_t { kEnglish, kSpanish, kGerman, kFrench, kChinese, kPortuguese, kCount };
+enum class Language : uint8_t {
+  kEnglish,
+  kSpanish,
+  kGerman,
+  kFrench,
+  kChinese,
+  kPortuguese,
+  kCount
+};
 
 const char* CapabilityName(Capability c) noexcept;  // "software_engineering", ...
 const char* FrameName(Frame f) noexcept;            // "none", "reasoning_extraction", ...

@@ -39,7 +39,7 @@ Observation Ob(TimeUs t, uint64_t tmpl, uint64_t subnet, uint64_t ua = 5) {
 }
 
 LinkResult LinkWorld(const World& w) {
-  static const policy::Policy p = *policy::DefaultPolicy();
+  static const policy::Policy p = policy::DefaultPolicy().value();
   return Linker(p.link).Link(w.table, w.infos);
 }
 

@@ -52,9 +52,15 @@ TEST_P(Case, MatchesExpected) {
   const std::string expected_text = Slurp(dir / "expected.json");
   simdjson::dom::object expected = parser.parse(expected_text);
   int64_t n;
-  if (!expected["events"].get(n)) EXPECT_EQ(res->summary.events, static_cast<uint64_t>(n));
-  if (!expected["rejected"].get(n)) EXPECT_EQ(res->summary.rejected, static_cast<uint64_t>(n));
-  if (!expected["duplicates"].get(n)) EXPECT_EQ(res->summary.duplicates, static_cast<uint64_t>(n));
+  if (!expected["events"].get(n)) {
+    EXPECT_EQ(res->summary.events, static_cast<uint64_t>(n));
+  }
+  if (!expected["rejected"].get(n)) {
+    EXPECT_EQ(res->summary.rejected, static_cast<uint64_t>(n));
+  }
+  if (!expected["duplicates"].get(n)) {
+    EXPECT_EQ(res->summary.duplicates, static_cast<uint64_t>(n));
+  }
 
   std::map<std::string, std::string> verdicts;
   {

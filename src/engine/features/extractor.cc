@@ -1,0 +1,94 @@
+#include "engine/features/extractor.h"
+
+#include <hs.h>
+
+#include <limits>
+#include <stdexcept>
+
+#include "engine/common/hash.h"
+#include "engine/features/normalize.h"
+
+namespace hw::features {
+
+FeatureExtractor::FeatureExtractor(const RulePack& pack) : pack_(pack) {
+  if (hs_alloc_scratch(pack_.database(), &scratch_) != HS_SUCCESS)
+    throw std::runtime_error("cannot allocate Hyperscan scratch");
+  for (const Category& c : pack_.categories()) {
+    slot_of_category_.push_back(
+        static_cast<uint16_t>(c.kind == CategoryKind::kFrame ? c.bit : kMaxCategories + c.bit));
+  }
+}
+
+FeatureExtractor::~FeatureExtractor() { hs_free_scratch(scratch_); }
+
+int FeatureExtractor::OnMatch(unsigned id, unsigned long long /*from*/, unsigned long long /*to*/,
+                              unsigned /*flags*/, void* ctx) {
+  static_cast<FeatureExtractor*>(ctx)->Accumulate(id);
+  return 0;
+}
+
+void FeatureExtractor::Accumulate(unsigned id) noexcept {
+  const CompiledRule& r = pack_.rules()[id];
+  if (r.scope != Scope::kAny && r.scope != scanning_) return;
+  scores_[slot_of_category_[r.category]] += r.weight * factor_;
+}
+
+void FeatureExtractor::Scan(std::string_view text, Scope scope, float factor) noexcept {
+  if (text.empty()) return;
+  scanning_ = scope;
+  factor_ = factor;
+  const auto len =
+      static_cast<unsigned>(std::min<size_t>(text.size(), std::numeric_limits<unsigned>::max()));
+  hs_scan(pack_.database(), text.data(), len, 0, scratch_, &FeatureExtractor::OnMatch, this);
+}
+
+void FeatureExtractor::Extract(const Event& ev, RequestFeatures* out) noexcept {
+  RequestFeatures& f = *out;
+  f = RequestFeatures();
+  scores_.fill(0);
+
+  // System prompt: cached by content hash, scanned at half weight since it
+  // describes the product more than this request.
+  if (!ev.system_text.empty()) {
+    const uint64_t h = Hash64(ev.system_text);
+    SystemEntry& e = system_cache_[h % system_cache_.size()];
+    if (e.text_hash != h || e.chars != ev.system_text.size()) {
+      e.text_hash = h;
+      e.chars = static_cast<uint32_t>(ev.system_text.size());
+      e.template_fp = TemplateFingerprint(ev.system_text);
+      Scan(ev.system_text, Scope::kSystem, 0.5f);
+      e.scores = scores_;
+    } else {
+      scores_ = e.scores;
+    }
+    f.system_template = e.template_fp;
+    f.system_chars = e.chars;
+  }
+
+  if (!ev.prompt_text.empty()) {
+    f.prompt_template = TemplateFingerprint(ev.prompt_text);
+    f.prompt_chars = static_cast<uint32_t>(ev.prompt_text.size());
+    Scan(ev.prompt_text, Scope::kPrompt, 1.0f);
+  }
+
+  const bool tools = ev.tool_definitions > 0 || ev.tool_calls > 0;
+  float best = 0;
+  for (size_t i = 0; i < pack_.categories().size(); ++i) {
+    const Category& c = pack_.categories()[i];
+    float& s = scores_[slot_of_category_[i]];
+    if (tools) s += static_cast<float>(c.tools_weight);
+    if (s < c.threshold) continue;
+    if (c.kind == CategoryKind::kFrame) {
+      f.frame_bits |= 1u << c.bit;
+    } else {
+      f.capability_bits |= 1u << c.bit;
+      // Ties go to the category listed first in the pack.
+      if (s > best) {
+        best = s;
+        f.primary_capability = static_cast<uint8_t>(c.bit);
+      }
+    }
+  }
+}
+
+}  // namespace hw::features

@@ -1,0 +1,58 @@
+// Request features: what one request says about the account that sent it.
+//
+// One FeatureExtractor per worker thread: it owns a Hyperscan scratch and a
+// small cache of system prompts (products and campaigns resend theirs
+// verbatim), and reads the shared RulePack, which must outlive it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "engine/common/event.h"
+#include "engine/features/request_features.h"
+#include "engine/features/rule_pack.h"
+
+struct hs_scratch;
+
+namespace hw::features {
+
+class FeatureExtractor {
+ public:
+  explicit FeatureExtractor(const RulePack& pack);
+  ~FeatureExtractor();
+  FeatureExtractor(const FeatureExtractor&) = delete;
+  FeatureExtractor& operator=(const FeatureExtractor&) = delete;
+
+  // Fills `out` from `ev`. Never fails: text Hyperscan cannot scan (it never
+  // should) leaves the rule bits empty.
+  void Extract(const Event& ev, RequestFeatures* out) noexcept;
+
+  // Per-category weight sums of the last scan, indexed by category; for tests
+  // and explanations.
+  const std::array<float, 2 * kMaxCategories>& last_scores() const noexcept { return scores_; }
+
+ private:
+  struct SystemEntry {
+    uint64_t text_hash = 0;
+    uint32_t chars = 0;
+    uint64_t template_fp = 0;
+    std::array<float, 2 * kMaxCategories> scores{};
+  };
+
+  void Scan(std::string_view text, Scope scope, float factor) noexcept;
+  void Accumulate(unsigned id) noexcept;
+  static int OnMatch(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+                     void* ctx);
+
+  const RulePack& pack_;
+  hs_scratch* scratch_ = nullptr;
+  // Score slot of each category: frames at [bit], capabilities at
+  // [kMaxCategories + bit].
+  std::vector<uint16_t> slot_of_category_;
+  std::array<float, 2 * kMaxCategories> scores_{};
+  Scope scanning_ = Scope::kAny;
+  float factor_ = 1;
+  std::array<SystemEntry, 64> system_cache_{};
+};
+
+}  // namespace hw::features

@@ -1,0 +1,283 @@
+#include "engine/features/rule_pack.h"
+
+#include <hs.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace hw::features {
+
+extern const char* const kDefaultRulesYaml;
+
+namespace {
+
+// Load-time error: a stable code and the 1-based line it refers to.
+struct RuleError : std::runtime_error {
+  RuleError(int l, const char* c, const std::string& m) : std::runtime_error(m), line(l), code(c) {}
+  int line;
+  const char* code;
+};
+
+int LineOf(const YAML::Node& n) { return n.Mark().line + 1; }
+[[noreturn]] void Fail(const YAML::Node& n, const char* code, const std::string& msg) {
+  throw RuleError(LineOf(n), code, msg);
+}
+
+void CheckKeys(const YAML::Node& map, std::initializer_list<const char*> allowed,
+               const std::string& what) {
+  if (!map.IsMap()) Fail(map, "bad-type", what + ": expected a mapping");
+  for (const auto& kv : map) {
+    if (!kv.first.IsScalar()) Fail(kv.first, "bad-type", what + ": keys must be plain names");
+    const auto key = kv.first.Scalar();
+    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+      std::string list;
+      for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+      Fail(kv.first, "unknown-key",
+           what + ": unknown key '" + key + "' (expected one of: " + list + ")");
+    }
+  }
+}
+
+std::string Str(const YAML::Node& n, const std::string& what) {
+  if (!n.IsScalar()) Fail(n, "bad-type", what + ": expected a string");
+  return n.Scalar();
+}
+
+double Num(const YAML::Node& n, const std::string& what, double lo, double hi) {
+  if (!n.IsScalar()) Fail(n, "bad-type", what + ": expected a number");
+  double v = 0;
+  try {
+    v = n.as<double>();
+  } catch (const YAML::Exception&) {
+    Fail(n, "bad-type", what + ": expected a number");
+  }
+  if (!std::isfinite(v) || v < lo || v > hi) {
+    std::ostringstream m;
+    m << what << ": " << v << " is out of range [" << lo << ", " << hi << "]";
+    Fail(n, "out-of-range", m.str());
+  }
+  return v;
+}
+
+bool ValidName(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+struct RuleSpec {
+  uint16_t category;
+  Scope scope;
+  double weight;
+  bool case_sensitive;
+  int line;
+  std::string pattern;
+};
+
+struct PackSpec {
+  std::string name;
+  int version = 1;
+  std::vector<Category> categories;
+  std::vector<RuleSpec> rules;
+};
+
+// Collector: syntax tree to specs, every key and value checked.
+PackSpec Collect(const YAML::Node& root) {
+  PackSpec spec;
+  if (!root || root.IsNull()) throw RuleError(1, "bad-type", "rule pack: the document is empty");
+  CheckKeys(root, {"version", "name", "description", "categories"}, "rule pack");
+  if (!root["version"]) Fail(root, "missing-key", "rule pack: missing 'version'");
+  const double version = Num(root["version"], "version", 0, 1e9);
+  if (version != 1)
+    Fail(root["version"], "bad-version",
+         "rule pack: version must be 1 (this build reads version 1)");
+  if (!root["name"]) Fail(root, "missing-key", "rule pack: missing 'name'");
+  spec.name = Str(root["name"], "name");
+  const YAML::Node cats = root["categories"];
+  if (!cats) Fail(root, "missing-key", "rule pack: missing 'categories'");
+  if (!cats.IsSequence() || cats.size() == 0)
+    Fail(cats, "bad-type", "categories: expected a non-empty list");
+  uint32_t counts[2] = {0, 0};
+  for (const YAML::Node& c : cats) {
+    CheckKeys(c, {"name", "kind", "description", "threshold", "tools_weight", "patterns"},
+              "category");
+    if (!c["name"]) Fail(c, "missing-key", "category: missing 'name'");
+    Category cat;
+    cat.line = LineOf(c);
+    cat.name = Str(c["name"], "category.name");
+    if (!ValidName(cat.name))
+      Fail(c["name"], "bad-name",
+           "category '" + cat.name + "': names are 1-64 characters of a-z, 0-9 and _");
+    const std::string what = "category '" + cat.name + "'";
+    for (const Category& other : spec.categories) {
+      if (other.name == cat.name)
+        Fail(c["name"], "duplicate-name",
+             what + " is defined twice (first at line " + std::to_string(other.line) + ")");
+    }
+    if (!c["kind"]) Fail(c, "missing-key", what + ": missing 'kind' (frame or capability)");
+    const std::string kind = Str(c["kind"], what + ".kind");
+    if (kind == "frame") {
+      cat.kind = CategoryKind::kFrame;
+    } else if (kind == "capability") {
+      cat.kind = CategoryKind::kCapability;
+    } else {
+      Fail(c["kind"], "unknown-name",
+           what + ": kind '" + kind + "' is neither 'frame' nor 'capability'");
+    }
+    uint32_t& count = counts[static_cast<int>(cat.kind)];
+    if (count >= kMaxCategories)
+      Fail(c, "too-many",
+           what + ": at most " + std::to_string(kMaxCategories) + " " + kind + " categories");
+    cat.bit = count++;
+    if (c["description"]) cat.description = Str(c["description"], what + ".description");
+    if (c["threshold"]) cat.threshold = Num(c["threshold"], what + ".threshold", 0.01, 100);
+    if (c["tools_weight"])
+      cat.tools_weight = Num(c["tools_weight"], what + ".tools_weight", 0, 100);
+    const YAML::Node pats = c["patterns"];
+    if (!pats && cat.tools_weight == 0)
+      Fail(c, "missing-key", what + ": missing 'patterns' (or a 'tools_weight')");
+    if (pats) {
+      if (!pats.IsSequence()) Fail(pats, "bad-type", what + ".patterns: expected a list");
+      for (const YAML::Node& p : pats) {
+        RuleSpec r{
+            static_cast<uint16_t>(spec.categories.size()), Scope::kAny, 1.0, false, LineOf(p), {}};
+        if (p.IsScalar()) {
+          r.pattern = p.Scalar();
+        } else {
+          CheckKeys(p, {"pattern", "weight", "scope", "case_sensitive"}, what + " pattern");
+          if (!p["pattern"]) Fail(p, "missing-key", what + " pattern: missing 'pattern'");
+          r.pattern = Str(p["pattern"], what + ".pattern");
+          if (p["weight"]) r.weight = Num(p["weight"], what + ".weight", 0.01, 100);
+          if (p["scope"]) {
+            const std::string s = Str(p["scope"], what + ".scope");
+            if (s == "any") {
+              r.scope = Scope::kAny;
+            } else if (s == "prompt") {
+              r.scope = Scope::kPrompt;
+            } else if (s == "system") {
+              r.scope = Scope::kSystem;
+            } else {
+              Fail(p["scope"], "unknown-name",
+                   what + ": scope '" + s + "' is not one of any, prompt, system");
+            }
+          }
+          if (p["case_sensitive"]) {
+            try {
+              r.case_sensitive = p["case_sensitive"].as<bool>();
+            } catch (const YAML::Exception&) {
+              Fail(p["case_sensitive"], "bad-type",
+                   what + ".case_sensitive: expected true or false");
+            }
+          }
+        }
+        if (r.pattern.empty()) Fail(p, "bad-pattern", what + ": empty pattern");
+        spec.rules.push_back(std::move(r));
+      }
+    }
+    spec.categories.push_back(std::move(cat));
+  }
+  if (spec.rules.empty()) Fail(cats, "missing-key", "rule pack: no patterns at all");
+  if (spec.rules.size() > 60000) Fail(cats, "too-many", "rule pack: more than 60000 patterns");
+  return spec;
+}
+
+}  // namespace
+
+// Compiler: specs to the immutable pack with its Hyperscan database.
+class RulePackBuilder {
+ public:
+  static std::unique_ptr<RulePack> Compile(PackSpec spec) {
+    if (hs_valid_platform() != HS_SUCCESS)
+      throw RuleError(0, "platform", "Hyperscan needs a CPU with SSSE3");
+    std::vector<const char*> exprs;
+    std::vector<unsigned> flags, ids;
+    for (size_t i = 0; i < spec.rules.size(); ++i) {
+      const RuleSpec& r = spec.rules[i];
+      exprs.push_back(r.pattern.c_str());
+      flags.push_back(HS_FLAG_SINGLEMATCH |
+                      (r.case_sensitive ? 0u : static_cast<unsigned>(HS_FLAG_CASELESS)));
+      ids.push_back(static_cast<unsigned>(i));
+    }
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(),
+                         static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &db,
+                         &err) != HS_SUCCESS) {
+      const int idx = err ? err->expression : -1;
+      const std::string msg = err && err->message ? err->message : "unknown error";
+      hs_free_compile_error(err);
+      if (idx >= 0 && static_cast<size_t>(idx) < spec.rules.size()) {
+        const RuleSpec& r = spec.rules[static_cast<size_t>(idx)];
+        throw RuleError(r.line, "bad-pattern",
+                        "category '" + spec.categories[r.category].name + "': pattern '" +
+                            r.pattern + "' does not compile: " + msg);
+      }
+      throw RuleError(0, "bad-pattern", "rule pack does not compile: " + msg);
+    }
+    std::unique_ptr<RulePack> pack(new RulePack());
+    pack->name_ = std::move(spec.name);
+    pack->version_ = spec.version;
+    pack->categories_ = std::move(spec.categories);
+    pack->db_ = db;
+    for (RuleSpec& r : spec.rules) {
+      pack->rules_.push_back(CompiledRule{r.category, r.scope, static_cast<float>(r.weight), r.line,
+                                          std::move(r.pattern)});
+    }
+    return pack;
+  }
+};
+
+RulePack::~RulePack() { hs_free_database(db_); }
+
+const char* CategoryKindName(CategoryKind k) noexcept {
+  return k == CategoryKind::kFrame ? "frame" : "capability";
+}
+
+std::vector<std::string> RulePack::Names(CategoryKind kind) const {
+  std::vector<std::string> out;
+  for (const Category& c : categories_) {
+    if (c.kind == kind) out.push_back(c.name);
+  }
+  return out;
+}
+
+const Category& RulePack::ByBit(CategoryKind kind, uint32_t bit) const {
+  for (const Category& c : categories_) {
+    if (c.kind == kind && c.bit == bit) return c;
+  }
+  throw std::out_of_range("rule pack: no category with that bit");
+}
+
+Result<std::unique_ptr<RulePack>> RulePack::Parse(std::string_view yaml,
+                                                  const std::string& source_name) {
+  try {
+    return RulePackBuilder::Compile(Collect(YAML::Load(std::string(yaml))));
+  } catch (const RuleError& e) {
+    return Status(ErrorCode::kSpecError,
+                  source_name + ":" + std::to_string(e.line) + ": " + e.code + ": " + e.what());
+  } catch (const YAML::Exception& e) {
+    return Status(ErrorCode::kSpecError,
+                  source_name + ":" + std::to_string(e.mark.line + 1) + ": yaml-syntax: " + e.msg);
+  }
+}
+
+Result<std::unique_ptr<RulePack>> RulePack::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kIoError, path + ": cannot open rule pack");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return Parse(ss.str(), path);
+}
+
+Result<std::unique_ptr<RulePack>> RulePack::Default() {
+  return Parse(DefaultRulePackYaml(), "builtin:rules/default.yaml");
+}
+
+std::string_view DefaultRulePackYaml() noexcept { return kDefaultRulesYaml; }
+
+}  // namespace hw::features

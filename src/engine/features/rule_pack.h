@@ -1,0 +1,91 @@
+// The rule pack: elicitation frames and capability areas as named categories
+// of regular expressions, loaded from YAML (rules/default.yaml, docs/RULES.md)
+// in three named steps, as Falco loads rules:
+//   reader    YAML text -> syntax tree, with yaml-syntax errors at file:line;
+//   collector tree -> category and rule specs, every key checked, with coded
+//             errors at the line of the offending node;
+//   compiler  specs -> one Hyperscan database, a pattern that Hyperscan
+//             rejects reported at its own line.
+// The result is immutable and shared read-only by every worker; each worker
+// scans with its own scratch (FeatureExtractor).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/common/result.h"
+#include "engine/features/request_features.h"
+
+struct hs_database;
+
+namespace hw::features {
+
+enum class CategoryKind : uint8_t { kFrame, kCapability };
+const char* CategoryKindName(CategoryKind k) noexcept;  // "frame", "capability"
+
+// Which text of a request a rule is matched against.
+enum class Scope : uint8_t { kAny, kPrompt, kSystem };
+
+struct Category {
+  std::string name;
+  CategoryKind kind = CategoryKind::kFrame;
+  std::string description;
+  uint32_t bit = 0;  // index among the categories of its kind
+  // A category counts for a request when the weights of its matched rules
+  // (system-prompt matches at half weight) sum to at least this.
+  double threshold = 1.0;
+  // Weight added when the request carries tool definitions or tool calls.
+  double tools_weight = 0;
+  int line = 0;
+};
+
+// One compiled rule: Hyperscan pattern id i is rules()[i].
+struct CompiledRule {
+  uint16_t category = 0;  // index into categories()
+  Scope scope = Scope::kAny;
+  float weight = 1;
+  int line = 0;
+  std::string pattern;
+};
+
+class RulePack {
+ public:
+  ~RulePack();
+  RulePack(const RulePack&) = delete;
+  RulePack& operator=(const RulePack&) = delete;
+
+  // `source_name` names the text in errors ("rules/x.yaml:12: ...").
+  static Result<std::unique_ptr<RulePack>> Parse(std::string_view yaml,
+                                                 const std::string& source_name);
+  static Result<std::unique_ptr<RulePack>> Load(const std::string& path);
+  // The pack compiled from rules/default.yaml, embedded at build time.
+  static Result<std::unique_ptr<RulePack>> Default();
+
+  const std::string& name() const noexcept { return name_; }
+  int version() const noexcept { return version_; }
+  const std::vector<Category>& categories() const noexcept { return categories_; }
+  const std::vector<CompiledRule>& rules() const noexcept { return rules_; }
+  // Category names of one kind, by bit index.
+  std::vector<std::string> Names(CategoryKind kind) const;
+  // Index into categories() by kind and bit.
+  const Category& ByBit(CategoryKind kind, uint32_t bit) const;
+  const hs_database* database() const noexcept { return db_; }
+
+ private:
+  RulePack() = default;
+  friend class RulePackBuilder;
+
+  std::string name_;
+  int version_ = 1;
+  std::vector<Category> categories_;
+  std::vector<CompiledRule> rules_;
+  hs_database* db_ = nullptr;
+};
+
+// The rule pack's YAML embedded in the binary.
+std::string_view DefaultRulePackYaml() noexcept;
+
+}  // namespace hw::features
