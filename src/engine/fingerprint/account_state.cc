@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "engine/common/hash.h"
+#include "engine/common/rng.h"
 
 namespace hw::fingerprint {
 
@@ -125,6 +126,7 @@ void AccountState::Update(const Observation& ob) noexcept {
   if (minute != last_minute) {
     last_minute = minute;
     minute_sig.Add(static_cast<uint64_t>(minute));
+    active_minutes.Add(MixSeed(0x6d696e75746573ULL, static_cast<uint64_t>(minute)));
     coarse_sig.Add(static_cast<uint64_t>(FloorDiv(ob.time, kCoarseBucketUs)));
   }
   if (ob.model) {
@@ -203,6 +205,7 @@ void AccountState::Merge(const AccountState& o) noexcept {
   user_agents.Merge(o.user_agents);
   template_sig.Merge(o.template_sig);
   minute_sig.Merge(o.minute_sig);
+  active_minutes.Merge(o.active_minutes);
   coarse_sig.Merge(o.coarse_sig);
   top_subnets.Merge(o.top_subnets);
   top_agents.Merge(o.top_agents);

@@ -88,7 +88,8 @@ struct AccountState {
 
   HyperLogLog<6> prompt_templates, addresses, subnets, user_agents;
   MinHash<32> template_sig;       // set of prompt templates used
-  MinHash<32> minute_sig;         // set of active minutes
+  MinHash<64> minute_sig;         // set of active minutes
+  HyperLogLog<8> active_minutes;  // how many distinct minutes
   MinHash<32> coarse_sig;         // set of active 15-minute buckets
   HeavyHitters<4> top_subnets;    // /24 or /48 keys
   HeavyHitters<2> top_agents;     // xxh3 of the user agent

@@ -17,6 +17,7 @@ using policy::Channel;
 
 constexpr size_t kBands = 16;
 constexpr size_t kRows = 2;
+constexpr double kMinSyncJaccard = 8.0 / 64;
 
 size_t Ch(Channel c) { return static_cast<size_t>(c); }
 
@@ -58,6 +59,10 @@ struct Node {
   std::array<uint64_t, 2> kits{};
   std::array<uint64_t, 4> templates{};
   uint64_t agent = 0;
+  // Sign-up window bucket, for accounts that signed up shortly before they
+  // were first seen (an old account's sign-up date says nothing about a
+  // campaign running now); 0 otherwise.
+  uint64_t signup = 0;
   double template_items = 0, minute_items = 0;
 };
 
@@ -102,6 +107,33 @@ double OverlapCoefficient(double jaccard, double size_a, double size_b) noexcept
   return std::min(1.0, inter / std::min(size_a, size_b));
 }
 
+double Coactivity(const std::array<uint32_t, 24>& a, const std::array<uint32_t, 24>& b) noexcept {
+  double sa = 0, sb = 0, dot = 0;
+  for (size_t h = 0; h < 24; ++h) {
+    sa += a[h];
+    sb += b[h];
+    dot += static_cast<double>(a[h]) * b[h];
+  }
+  return sa > 0 && sb > 0 ? 24 * dot / (sa * sb) : 1;
+}
+
+double ExcessSynchrony(double jaccard, double ma, double mb, double span_a, double span_b,
+                       double overlap, double coactivity) noexcept {
+  if (jaccard <= 0 || ma <= 0 || mb <= 0 || overlap <= 0) return 0;
+  // A 64-slot MinHash cannot resolve the overlap of sets of very different
+  // sizes, nor a Jaccard below ~4 matching slots: no evidence either way.
+  if (std::min(ma, mb) < 0.25 * std::max(ma, mb) || jaccard < kMinSyncJaccard) return 0;
+  const double inter = jaccard / (1 + jaccard) * (ma + mb);
+  // Each account's minutes inside the shared span, at its own average rate.
+  const double ia = std::min(ma, ma * overlap / std::max(span_a, 1.0));
+  const double ib = std::min(mb, mb * overlap / std::max(span_b, 1.0));
+  const double expected = std::min(std::min(ia, ib), ia * ib / overlap * std::max(1.0, coactivity));
+  const double room = std::min(ia, ib) - expected;
+  // Fewer than 20 minutes of possible excess: too little to tell.
+  if (room < 20) return 0;
+  return std::clamp((inter - expected) / room, 0.0, 1.0);
+}
+
 LinkResult Linker::Link(const fingerprint::AccountTable& table,
                         const std::vector<const decode::AccountInfo*>& infos) const {
   const policy::LinkPolicy& p = policy_;
@@ -119,6 +151,11 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
       if (!nd.info->organization.empty()) nd.org = Hash64(nd.info->organization, 2);
       if (!nd.info->email_domain.empty()) nd.domain = Hash64(nd.info->email_domain, 3);
       nd.verified_org = nd.org != 0 && nd.info->verification == decode::Verification::kEnterprise;
+      const TimeUs window =
+          std::max<TimeUs>(kUsPerHour, static_cast<TimeUs>(p.signup_window_hours * kUsPerHour));
+      if (nd.info->created != INT64_MIN && nd.info->created >= nd.s->first_time - 30 * kUsPerDay) {
+        nd.signup = MixSeed(0x5167u, static_cast<uint64_t>(FloorDiv(nd.info->created, window)));
+      }
     }
     TopKeys(nd.s->top_subnets, nd.s->requests, &nd.subnets);
     TopKeys(nd.s->top_systems, nd.s->requests, &nd.systems);
@@ -128,7 +165,7 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     TopKeys(nd.s->top_agents, nd.s->requests, &agent);
     nd.agent = agent[0];
     nd.template_items = nd.s->prompt_templates.Estimate();
-    nd.minute_items = nd.s->minute_sig.empty() ? 0 : static_cast<double>(nd.s->requests);
+    nd.minute_items = nd.s->minute_sig.empty() ? 0 : nd.s->active_minutes.Estimate();
   }
 
   // How many accounts hold each key, per channel, for rarity.
@@ -142,6 +179,7 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     count_key(Channel::kOrganization, nd.org);
     count_key(Channel::kEmailDomain, nd.domain);
     count_key(Channel::kUserAgent, nd.agent);
+    count_key(Channel::kSignup, nd.signup);
     for (uint64_t k : nd.subnets) count_key(Channel::kSubnet, k);
     for (uint64_t k : nd.systems) count_key(Channel::kSystemPrompt, k);
     for (uint64_t k : nd.kits) count_key(Channel::kToolKit, k);
@@ -198,20 +236,21 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     {
       const policy::ChannelPolicy& cp = ch[Ch(Channel::kSynchrony)];
       if (x.minute_items >= cp.min_items && y.minute_items >= cp.min_items) {
-        const double sim = OverlapCoefficient(x.s->minute_sig.Jaccard(y.s->minute_sig),
-                                              x.minute_items, y.minute_items);
+        auto span = [](const AccountState& s) {
+          return static_cast<double>(s.last_time - s.first_time) / kUsPerMinute + 1;
+        };
+        const double overlap = static_cast<double>(std::min(x.s->last_time, y.s->last_time) -
+                                                   std::max(x.s->first_time, y.s->first_time)) /
+                                   kUsPerMinute +
+                               1;
+        const double sim = ExcessSynchrony(x.s->minute_sig.Jaccard(y.s->minute_sig), x.minute_items,
+                                           y.minute_items, span(*x.s), span(*y.s), overlap,
+                                           Coactivity(x.s->hours, y.s->hours));
         ev.synchrony = sim;
         if (sim >= cp.min_similarity) add(Channel::kSynchrony, cp.weight * sim);
       }
     }
-    if (x.info && y.info && x.info->created != INT64_MIN && y.info->created != INT64_MIN &&
-        std::llabs(x.info->created - y.info->created) <=
-            static_cast<int64_t>(p.signup_window_hours * kUsPerHour) &&
-        // Sign-up closeness only means something next to the accounts' activity.
-        x.info->created >= x.s->first_time - 30 * kUsPerDay &&
-        y.info->created >= y.s->first_time - 30 * kUsPerDay) {
-      add(Channel::kSignup, ch[Ch(Channel::kSignup)].weight);
-    }
+    if (x.signup && x.signup == y.signup) add(Channel::kSignup, rare(Channel::kSignup, x.signup));
     return ev;
   };
 
@@ -245,7 +284,7 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
       for (size_t b = 0; b < kBands; ++b) put(100 + b, nd.s->template_sig.Band(b, kRows), i);
     }
     if (nd.minute_items >= p.channels[Ch(Channel::kSynchrony)].min_items) {
-      for (size_t b = 0; b < kBands; ++b) put(200 + b, nd.s->minute_sig.Band(b, kRows), i);
+      for (size_t b = 0; b < 2 * kBands; ++b) put(200 + b, nd.s->minute_sig.Band(b, kRows), i);
     }
   }
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
@@ -260,9 +299,6 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     uint32_t edges = 0;
     double tsim = 0, sync = 0;
   };
-  std::vector<std::pair<uint32_t, Linker::PairEvidence>>
-      joined;  // (account a, evidence) per joining edge
-  std::vector<std::pair<uint32_t, uint32_t>> joined_pairs;
   auto try_pair = [&](uint32_t a, uint32_t b) {
     if (uf.Find(a) == uf.Find(b)) return;
     ++out.pairs_compared;
@@ -270,8 +306,8 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     if (ev.total >= p.threshold) {
       uf.Union(a, b);
       ++out.edges;
-      joined.emplace_back(a, ev);
-      joined_pairs.emplace_back(a, b);
+      out.edges_joined.push_back(
+          Edge{a, b, ev.total, ev.by_channel, ev.template_similarity, ev.synchrony});
     }
   };
   for (size_t lo = 0; lo < entries.size();) {
@@ -307,11 +343,10 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     out.components[static_cast<size_t>(it->second)].members.push_back(i);
     out.component_of[i] = it->second;
   }
-  for (size_t e = 0; e < joined.size(); ++e) {
-    const int32_t c = out.component_of[joined_pairs[e].first];
+  for (const Edge& ev : out.edges_joined) {
+    const int32_t c = out.component_of[ev.a];
     if (c < 0) continue;
     Component& comp = out.components[static_cast<size_t>(c)];
-    const Linker::PairEvidence& ev = joined[e].second;
     ++comp.edges;
     comp.template_similarity += ev.template_similarity;
     comp.synchrony += ev.synchrony;

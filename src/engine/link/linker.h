@@ -31,11 +31,23 @@ struct Component {
   double synchrony = 0;            // mean over joining edges
 };
 
+// One edge that joined two groups: the evidence that convinced the linker.
+struct Edge {
+  uint32_t a = 0, b = 0;  // account indices
+  double total = 0;
+  std::array<double, policy::kChannels> by_channel{};
+  double template_similarity = 0;
+  double synchrony = 0;
+};
+
 struct LinkResult {
   // Component index per account (index into components), or -1 when the
   // account is in no component of at least min_campaign_accounts.
   std::vector<int32_t> component_of;
   std::vector<Component> components;  // ordered by smallest member index
+  // The joining edges (a spanning forest of the components), in the order
+  // they were accepted.
+  std::vector<Edge> edges_joined;
   uint64_t pairs_compared = 0;
   uint64_t edges = 0;
 };
@@ -67,5 +79,25 @@ double Rarity(double n, double common_at) noexcept;
 
 // |A & B| / min(|A|, |B|) estimated from MinHash Jaccard and set sizes.
 double OverlapCoefficient(double jaccard, double size_a, double size_b) noexcept;
+
+// Synchrony of two accounts' active minutes beyond chance, in [0,1].
+// `jaccard` is the MinHash estimate over the sets of active minutes, `ma`,
+// `mb` their sizes, `span_a`, `span_b` the minutes from each account's first
+// to last request and `overlap` the minutes both spans share. Chance is what
+// two accounts active at their own rates, independently, would share in the
+// overlap; the result is the share of the smaller set's possible excess that
+// is observed: 0 for independent accounts (however busy), 1 when the smaller
+// account is active only in minutes the other is too. Two accounts busy in
+// nearly every minute carry no timing signal and score 0; so do accounts
+// whose activity differs more than 4x, or a Jaccard below 1/8, which a
+// 64-slot MinHash cannot tell from noise.
+// `coactivity` scales chance for accounts busy in the same hours of the day
+// (24 * sum over hours of the product of both accounts' hour shares: 1 for
+// flat profiles, more for two accounts that work the same office hours).
+double ExcessSynchrony(double jaccard, double ma, double mb, double span_a, double span_b,
+                       double overlap, double coactivity = 1) noexcept;
+
+// 24 * sum_h pa[h] * pb[h] over the accounts' hour-of-day shares.
+double Coactivity(const std::array<uint32_t, 24>& a, const std::array<uint32_t, 24>& b) noexcept;
 
 }  // namespace hw::link

@@ -193,7 +193,10 @@ Policy Read(const YAML::Node& root) {
   s.account_features = ReadFeatures(score["account"], "score.account", AccountFeatureNames());
   s.campaign_features = ReadFeatures(score["campaign"], "score.campaign", CampaignFeatureNames());
   if (const YAML::Node th = score["thresholds"]) {
-    CheckKeys(th, {"campaign_attack", "account_suspicious", "member_floor"}, "score.thresholds");
+    CheckKeys(th,
+              {"campaign_attack", "account_suspicious", "member_floor", "declared_org_discount"},
+              "score.thresholds");
+    ReadNum(th, "declared_org_discount", "score.thresholds", 0, 1, &s.declared_org_discount);
     ReadNum(th, "campaign_attack", "score.thresholds", 0, 1, &s.campaign_attack);
     ReadNum(th, "account_suspicious", "score.thresholds", 0, 1, &s.account_suspicious);
     ReadNum(th, "member_floor", "score.thresholds", 0, 1, &s.member_floor);

@@ -77,6 +77,11 @@ struct ScorePolicy {
   double account_suspicious = 0.6;  // unlinked or benign-campaign account at or above: "suspicious"
   double member_floor =
       0.2;  // a member of an attack campaign below this account score is only "suspicious"
+  // A group whose accounts openly declare one organisation is a customer's
+  // own fleet (eval harness, batch pipeline), not a network hiding its
+  // links: its score is multiplied by 1 - discount * (share of accounts in
+  // the most common organisation).
+  double declared_org_discount = 0.5;
 };
 
 struct Policy {

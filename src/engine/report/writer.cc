@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <numeric>
 
@@ -293,10 +294,39 @@ std::string ReportMarkdown(const RunView& run) {
   return md;
 }
 
+std::string LinksJsonl(const RunView& run) {
+  std::vector<std::string> campaign_of(run.links.components.size());
+  for (const score::CampaignScore& c : run.scores.campaigns) campaign_of[c.component] = c.id;
+  auto r3 = [](double v) { return std::round(v * 1000) / 1000; };
+  std::string out;
+  for (const link::Edge& e : run.links.edges_joined) {
+    const int32_t comp = run.links.component_of[e.a];
+    if (comp < 0) continue;
+    const size_t ci = static_cast<size_t>(comp);
+    JsonWriter w(out);
+    w.BeginObject();
+    w.Key("campaign").String(campaign_of[ci]);
+    w.Key("a").String(run.table.id(e.a)).Key("b").String(run.table.id(e.b));
+    w.Key("weight").Number(r3(e.total));
+    w.Key("channels").BeginObject();
+    for (size_t k = 0; k < policy::kChannels; ++k) {
+      if (e.by_channel[k] > 0)
+        w.Key(policy::ChannelName(static_cast<policy::Channel>(k))).Number(r3(e.by_channel[k]));
+    }
+    w.EndObject();
+    w.Key("template_similarity").Number(r3(e.template_similarity));
+    w.Key("synchrony").Number(r3(e.synchrony));
+    w.EndObject();
+    out.push_back('\n');
+  }
+  return out;
+}
+
 Status WriteAll(const RunView& run, const std::string& dir) {
   if (Status s = MakeDirs(dir); !s.ok()) return s;
   if (Status s = WriteFile(dir + "/accounts.jsonl", AccountsJsonl(run)); !s.ok()) return s;
   if (Status s = WriteFile(dir + "/campaigns.json", CampaignsJson(run)); !s.ok()) return s;
+  if (Status s = WriteFile(dir + "/links.jsonl", LinksJsonl(run)); !s.ok()) return s;
   return WriteFile(dir + "/report.md", ReportMarkdown(run));
 }
 

@@ -39,8 +39,12 @@ struct RunView {
 std::string AccountsJsonl(const RunView& run);
 std::string CampaignsJson(const RunView& run);
 std::string ReportMarkdown(const RunView& run);
+// One line per edge that joined accounts of a campaign: both accounts, the
+// summed weight and each channel's share, so an analyst can see why two
+// accounts were linked.
+std::string LinksJsonl(const RunView& run);
 
-// Writes the three files into `dir` (created if needed).
+// Writes accounts.jsonl, campaigns.json, links.jsonl and report.md into `dir` (created if needed).
 Status WriteAll(const RunView& run, const std::string& dir);
 
 }  // namespace hw::report

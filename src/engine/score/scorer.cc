@@ -1,5 +1,6 @@
 #include "engine/score/scorer.h"
 
+#include <absl/container/flat_hash_map.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -290,6 +291,23 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       cs.features.push_back(v);
     }
     cs.score = cw_total > 0 ? sum / cw_total : 0;
+    std::string declared_org;
+    double declared_share = 0;
+    {
+      absl::flat_hash_map<std::string_view, uint32_t> orgs;
+      uint32_t best = 0;
+      for (uint32_t m : comp.members) {
+        const decode::AccountInfo* info = m < infos.size() ? infos[m] : nullptr;
+        if (!info || info->organization.empty()) continue;
+        const uint32_t c = ++orgs[info->organization];
+        if (c > best || (c == best && info->organization < declared_org)) {
+          best = c;
+          declared_org = info->organization;
+        }
+      }
+      declared_share = best / members;
+      cs.score *= 1 - policy_.declared_org_discount * declared_share;
+    }
     cs.attack = cs.score >= policy_.campaign_attack;
     double cap_total = std::accumulate(caps.begin(), caps.end(), 0.0);
     for (size_t k = 0; k < caps.size(); ++k) {
@@ -323,6 +341,12 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       return cs.features[a].ramped * cs.features[a].weight >
              cs.features[b].ramped * cs.features[b].weight;
     });
+    if (declared_share >= 0.5) {
+      cs.reasons.push_back(fmt::format(
+          "{} of accounts openly belong to organisation {} (score discounted as a customer's own "
+          "fleet)",
+          Percent(declared_share), declared_org));
+    }
     for (size_t k : forder) {
       const FeatureValue& v = cs.features[k];
       if (v.ramped < 0.5) continue;
