@@ -109,6 +109,7 @@ void AccountState::Update(const Observation& ob) noexcept {
   // Very short prompts ("continue", "thanks") repeat across strangers: they
   // say nothing about shared templates.
   if (f.prompt_template != 0 && f.prompt_chars >= kMinTemplateChars) {
+    ++templated;
     prompt_templates.Add(f.prompt_template);
     template_sig.Add(f.prompt_template);
     top_templates.Add(f.prompt_template);
@@ -199,6 +200,7 @@ void AccountState::Merge(const AccountState& o) noexcept {
   tool_calls += o.tool_calls;
   with_system += o.with_system;
   prompt_chars += o.prompt_chars;
+  templated += o.templated;
   prompt_templates.Merge(o.prompt_templates);
   addresses.Merge(o.addresses);
   subnets.Merge(o.subnets);

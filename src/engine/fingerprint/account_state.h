@@ -22,7 +22,7 @@ namespace hw::fingerprint {
 
 inline constexpr size_t kDayRing = 64;
 inline constexpr size_t kMaxModels = 8;
-inline constexpr uint32_t kMinTemplateChars = 40;
+inline constexpr uint32_t kMinTemplateChars = 100;
 inline constexpr int64_t kSyncBucketUs = kUsPerMinute;         // fine synchrony buckets
 inline constexpr int64_t kCoarseBucketUs = 15 * kUsPerMinute;  // coarse synchrony buckets
 
@@ -85,6 +85,7 @@ struct AccountState {
   uint64_t tool_calls = 0;
   uint32_t with_system = 0;
   uint64_t prompt_chars = 0;
+  uint32_t templated = 0;  // requests whose prompt template was counted
 
   HyperLogLog<6> prompt_templates, addresses, subnets, user_agents;
   MinHash<32> template_sig;       // set of prompt templates used

@@ -17,6 +17,10 @@ class AccountTable {
   AccountState& Get(std::string_view user_id);
   // Folds another shard's states into this one (AccountState::Merge per id).
   void Merge(const AccountTable& other);
+  // Reorders accounts by user.id, so that account indices (which the linker
+  // and the writers order by) do not depend on how input was sharded.
+  // Invalidates references returned by Get.
+  void SortById();
 
   size_t size() const noexcept { return ids_.size(); }
   const std::string& id(size_t i) const { return ids_[i]; }

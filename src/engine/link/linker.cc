@@ -160,7 +160,7 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     TopKeys(nd.s->top_subnets, nd.s->requests, &nd.subnets);
     TopKeys(nd.s->top_systems, nd.s->requests, &nd.systems);
     TopKeys(nd.s->top_tool_kits, nd.s->requests, &nd.kits);
-    TopKeys(nd.s->top_templates, nd.s->requests / 4, &nd.templates);
+    TopKeys(nd.s->top_templates, nd.s->templated / 4, &nd.templates);
     std::array<uint64_t, 1> agent{};
     TopKeys(nd.s->top_agents, nd.s->requests, &agent);
     nd.agent = agent[0];

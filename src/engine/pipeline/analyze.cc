@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -288,18 +289,15 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
                                                cap + "' is not a capability of the rule pack");
     }
   }
-  std::optional<decode::Registry> registry;
-  if (!options.accounts_path.empty()) {
-    auto reg = decode::Registry::Load(options.accounts_path);
-    if (!reg.ok()) return reg.status();
-    registry = std::move(reg).value();
-    for (size_t i = 0; i < registry->errors().size() && i < 20; ++i) {
-      outcome.warnings.push_back(registry->errors()[i].message);
-    }
-    if (registry->errors().size() > 20) {
-      outcome.warnings.push_back(std::to_string(registry->errors().size() - 20) +
-                                 " more registry errors");
-    }
+  // The registry is needed only by linking and scoring, so it is read after
+  // the events: `simulate --out - --accounts FILE | analyze - --accounts FILE`
+  // works although the simulator writes FILE while analyze starts. With files
+  // as input a missing registry is an error before any work is done.
+  const bool from_stdin =
+      std::find(options.inputs.begin(), options.inputs.end(), "-") != options.inputs.end();
+  if (!options.accounts_path.empty() && !from_stdin &&
+      !std::ifstream(options.accounts_path).good()) {
+    return Status(ErrorCode::kIoError, options.accounts_path + ": cannot open accounts registry");
   }
   if (Status s = MakeDirs(options.out_dir); !s.ok()) return s;
 
@@ -350,7 +348,21 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
   // Merge shards in a fixed order.
   fingerprint::AccountTable& table = workers[0]->table();
   for (int i = 1; i < n; ++i) table.Merge(workers[static_cast<size_t>(i)]->table());
+  table.SortById();
 
+  std::optional<decode::Registry> registry;
+  if (!options.accounts_path.empty()) {
+    auto reg = decode::Registry::Load(options.accounts_path);
+    if (!reg.ok()) return reg.status();
+    registry = std::move(reg).value();
+    for (size_t i = 0; i < registry->errors().size() && i < 20; ++i) {
+      outcome.warnings.push_back(registry->errors()[i].message);
+    }
+    if (registry->errors().size() > 20) {
+      outcome.warnings.push_back(std::to_string(registry->errors().size() - 20) +
+                                 " more registry errors");
+    }
+  }
   std::vector<const decode::AccountInfo*> infos(table.size(), nullptr);
   if (registry) {
     for (size_t i = 0; i < table.size(); ++i) infos[i] = registry->Find(table.id(i));

@@ -140,7 +140,11 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       return top2 / req;
     }
     if (name == "volume") return req / ActiveDays(s);
-    if (name == "template_reuse") return std::max(0.0, 1 - s.prompt_templates.Estimate() / req);
+    if (name == "template_reuse") {
+      // Over the requests that carry a template: short prompts have none.
+      if (s.templated < 10) return 0;
+      return std::max(0.0, 1 - s.prompt_templates.Estimate() / s.templated);
+    }
     if (name == "output_ratio") {
       return s.input_tokens
                  ? static_cast<double>(s.output_tokens) / static_cast<double>(s.input_tokens)

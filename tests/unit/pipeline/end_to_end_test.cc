@@ -1,0 +1,121 @@
+// End to end on the built-in `small` scenario: simulate, analyze, evaluate,
+// and hold the result to the accuracy bars of the analyze issue. The
+// simulator's own output must decode without a single rejected line.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "engine/common/output_file.h"
+#include "engine/eval/eval.h"
+#include "engine/pipeline/analyze.h"
+#include "engine/sim/generator.h"
+#include "engine/sim/scenario.h"
+
+namespace hw::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+class EndToEnd : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(
+        fs::temp_directory_path() /
+        ("hw_e2e_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed())));
+    fs::remove_all(*dir_);
+    fs::create_directories(*dir_ / "sim");
+    auto sc = sim::LoadScenario("small");
+    ASSERT_TRUE(sc.ok()) << sc.status().ToString();
+    auto gen = sim::Generator::Create(*sc, sc->seed, 2);
+    ASSERT_TRUE(gen.ok()) << gen.status().ToString();
+    std::string text;
+    (*gen)->WriteAccounts(text);
+    ASSERT_TRUE(WriteFile((*dir_ / "sim/accounts.jsonl").string(), text).ok());
+    auto events = OutputFile::Open((*dir_ / "sim/events.jsonl.zst").string());
+    ASSERT_TRUE(events.ok());
+    ASSERT_TRUE((*gen)->Run([&](std::string_view b) { return (*events)->Write(b); }).ok());
+    ASSERT_TRUE((*events)->Close().ok());
+    text.clear();
+    (*gen)->WriteLabels(text);
+    ASSERT_TRUE(WriteFile((*dir_ / "sim/labels.jsonl").string(), text).ok());
+    simulated_events_ = (*gen)->stats().events;
+
+    AnalyzeOptions opt;
+    opt.inputs = {(*dir_ / "sim/events.jsonl.zst").string()};
+    opt.accounts_path = (*dir_ / "sim/accounts.jsonl").string();
+    opt.out_dir = (*dir_ / "result").string();
+    auto res = Analyze(opt);
+    ASSERT_TRUE(res.ok()) << res.status().ToString();
+    outcome_ = new AnalyzeOutcome(std::move(res).value());
+  }
+  static void TearDownTestSuite() {
+    if (dir_) fs::remove_all(*dir_);
+    delete dir_;
+    delete outcome_;
+  }
+  static fs::path* dir_;
+  static AnalyzeOutcome* outcome_;
+  static uint64_t simulated_events_;
+};
+fs::path* EndToEnd::dir_ = nullptr;
+AnalyzeOutcome* EndToEnd::outcome_ = nullptr;
+uint64_t EndToEnd::simulated_events_ = 0;
+
+TEST_F(EndToEnd, SimulatorOutputDecodesCleanly) {
+  ASSERT_NE(outcome_, nullptr);
+  EXPECT_EQ(outcome_->summary.rejected, 0u);
+  EXPECT_EQ(outcome_->summary.lines, simulated_events_);
+  EXPECT_GT(outcome_->summary.duplicates, 0u);  // the scenario redelivers some requests
+  EXPECT_EQ(outcome_->summary.events + outcome_->summary.duplicates, simulated_events_);
+}
+
+TEST_F(EndToEnd, MeetsTheAccuracyBars) {
+  ASSERT_NE(outcome_, nullptr);
+  auto report = eval::Evaluate((*dir_ / "sim/labels.jsonl").string(), (*dir_ / "result").string());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const eval::ViewReport& v = report->attack;
+  std::printf("%s", eval::FormatTable(*report).c_str());
+  ASSERT_TRUE(v.accounts.precision && v.accounts.recall);
+  EXPECT_GE(*v.accounts.precision, 0.99);
+  EXPECT_GE(*v.accounts.recall, 0.95);
+  ASSERT_EQ(v.campaigns.size(), 2u);
+  for (const eval::CampaignMetrics& c : v.campaigns) {
+    ASSERT_TRUE(c.recall && c.completeness && c.purity) << c.id;
+    EXPECT_GE(*c.recall, 0.90) << c.id;
+    EXPECT_GE(*c.completeness, 0.90) << c.id;
+    EXPECT_GE(*c.purity, 0.95) << c.id;
+  }
+  for (const eval::PersonaMetrics& p : v.personas) {
+    ASSERT_TRUE(p.fpr) << p.name;
+    EXPECT_LE(*p.fpr, 0.001) << p.name;
+  }
+  EXPECT_TRUE(v.pass);
+}
+
+TEST_F(EndToEnd, OutputIsDeterministic) {
+  ASSERT_NE(outcome_, nullptr);
+  AnalyzeOptions opt;
+  opt.inputs = {(*dir_ / "sim/events.jsonl.zst").string()};
+  opt.accounts_path = (*dir_ / "sim/accounts.jsonl").string();
+  opt.out_dir = (*dir_ / "again").string();
+  ASSERT_TRUE(Analyze(opt).ok());
+  for (const char* f : {"accounts.jsonl", "campaigns.json", "links.jsonl", "report.md"}) {
+    auto read = [](const fs::path& p) {
+      std::string s;
+      FILE* fp = std::fopen(p.c_str(), "rb");
+      if (!fp) return s;
+      char buf[1 << 16];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, fp)) > 0) s.append(buf, n);
+      std::fclose(fp);
+      return s;
+    };
+    const std::string a = read(*dir_ / "result" / f), b = read(*dir_ / "again" / f);
+    EXPECT_FALSE(a.empty()) << f;
+    EXPECT_TRUE(a == b) << f << " differs between two runs";
+  }
+}
+
+}  // namespace
+}  // namespace hw::pipeline
