@@ -75,6 +75,7 @@ void AccountState::Update(const Observation& ob) noexcept {
   if (day > last_day - static_cast<int64_t>(kDayRing)) days[static_cast<size_t>(day % kDayRing)]++;
 
   for (uint32_t bits = f.frame_bits; bits; bits &= bits - 1) frames[std::countr_zero(bits)]++;
+  if (f.frame_bits) ++framed;
   if (f.primary_capability < features::kMaxCategories) capabilities[f.primary_capability]++;
 
   if (ob.input_tokens >= 0 && ob.output_tokens >= 0) {
@@ -201,6 +202,7 @@ void AccountState::Merge(const AccountState& o) noexcept {
   with_system += o.with_system;
   prompt_chars += o.prompt_chars;
   templated += o.templated;
+  framed += o.framed;
   prompt_templates.Merge(o.prompt_templates);
   addresses.Merge(o.addresses);
   subnets.Merge(o.subnets);

@@ -86,6 +86,7 @@ struct AccountState {
   uint32_t with_system = 0;
   uint64_t prompt_chars = 0;
   uint32_t templated = 0;  // requests whose prompt template was counted
+  uint32_t framed = 0;     // requests with at least one frame category
 
   HyperLogLog<6> prompt_templates, addresses, subnets, user_agents;
   MinHash<32> template_sig;       // set of prompt templates used

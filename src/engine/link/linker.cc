@@ -63,6 +63,7 @@ struct Node {
   // were first seen (an old account's sign-up date says nothing about a
   // campaign running now); 0 otherwise.
   uint64_t signup = 0;
+  double frame_share = 0;  // elicitation-weighted frame matches per request
   double template_items = 0, minute_items = 0;
 };
 
@@ -165,6 +166,9 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     TopKeys(nd.s->top_agents, nd.s->requests, &agent);
     nd.agent = agent[0];
     nd.template_items = nd.s->prompt_templates.Estimate();
+    for (size_t f = 0; f < frame_weights_.size() && f < features::kMaxCategories; ++f)
+      nd.frame_share += frame_weights_[f] * nd.s->frames[f];
+    nd.frame_share /= static_cast<double>(nd.s->requests);
     nd.minute_items = nd.s->minute_sig.empty() ? 0 : nd.s->active_minutes.Estimate();
   }
 
@@ -251,6 +255,21 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
       }
     }
     if (x.signup && x.signup == y.signup) add(Channel::kSignup, rare(Channel::kSignup, x.signup));
+    {
+      const policy::ChannelPolicy& cp = ch[Ch(Channel::kProfile)];
+      if (cp.weight > 0 && x.frame_share >= cp.min_items && y.frame_share >= cp.min_items) {
+        double dot = 0, nx = 0, ny = 0;
+        for (size_t f = 0; f < frame_weights_.size() && f < features::kMaxCategories; ++f) {
+          const double a = frame_weights_[f] * x.s->frames[f];
+          const double b = frame_weights_[f] * y.s->frames[f];
+          dot += a * b;
+          nx += a * a;
+          ny += b * b;
+        }
+        const double cos = nx > 0 && ny > 0 ? dot / std::sqrt(nx * ny) : 0;
+        if (cos >= cp.min_similarity) add(Channel::kProfile, cp.weight * cos);
+      }
+    }
     return ev;
   };
 

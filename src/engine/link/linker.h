@@ -54,7 +54,10 @@ struct LinkResult {
 
 class Linker {
  public:
-  explicit Linker(const policy::LinkPolicy& policy) : policy_(policy) {}
+  // `frame_weights`: elicitation weight per rule-pack frame bit (the score
+  // policy's elicitation_frames), for the profile channel; empty disables it.
+  explicit Linker(const policy::LinkPolicy& policy, std::vector<double> frame_weights = {})
+      : policy_(policy), frame_weights_(std::move(frame_weights)) {}
   // `registry` may be null (no registry given). `infos` must hold, for each
   // account of `table`, its registry entry or null.
   LinkResult Link(const fingerprint::AccountTable& table,
@@ -71,6 +74,7 @@ class Linker {
 
  private:
   const policy::LinkPolicy& policy_;
+  std::vector<double> frame_weights_;
 };
 
 // Weight multiplier in [0,1] for a key shared by `n` accounts: 1 for a pair,

@@ -367,7 +367,14 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
   if (registry) {
     for (size_t i = 0; i < table.size(); ++i) infos[i] = registry->Find(table.id(i));
   }
-  const link::LinkResult links = link::Linker(policy.link).Link(table, infos);
+  std::vector<double> frame_weights(vocab.frames.size(), 0);
+  for (size_t f = 0; f < vocab.frames.size(); ++f) {
+    for (const auto& [name, w] : policy.score.elicitation_frames) {
+      if (name == vocab.frames[f]) frame_weights[f] = w;
+    }
+  }
+  const link::LinkResult links =
+      link::Linker(policy.link, std::move(frame_weights)).Link(table, infos);
   const score::ScoreResult scores = score::Scorer(policy.score, vocab).Score(table, infos, links);
 
   report::RunSummary& summary = shared.summary;

@@ -15,14 +15,15 @@ extern const char* const kDefaultPolicyYaml;  // generated from policy/default.y
 namespace {
 
 constexpr const char* kChannelNames[kChannels] = {
-    "payment",       "organization", "email_domain", "subnet",    "user_agent",
-    "system_prompt", "tool_kit",     "templates",    "synchrony", "signup"};
+    "payment",  "organization", "email_domain", "subnet", "user_agent", "system_prompt",
+    "tool_kit", "templates",    "synchrony",    "signup", "profile"};
 constexpr const char* kChannelPhrases[kChannels] = {
-    "shared payment instruments", "a shared organisation",
-    "shared e-mail domains",      "shared networks (/24, /48)",
-    "shared user agents",         "a shared system prompt",
-    "a shared tool kit",          "shared prompt templates",
-    "synchronized activity",      "sign-up bursts"};
+    "shared payment instruments",  "a shared organisation",
+    "shared e-mail domains",       "shared networks (/24, /48)",
+    "shared user agents",          "a shared system prompt",
+    "a shared tool kit",           "shared prompt templates",
+    "synchronized activity",       "sign-up bursts",
+    "the same elicitation profile"};
 
 // Feature names each scorer knows; a policy naming another is rejected.
 const std::vector<std::string>& AccountFeatureNames() {
@@ -36,7 +37,7 @@ const std::vector<std::string>& CampaignFeatureNames() {
   static const std::vector<std::string> k = {
       "size",           "elicitation",  "template_sharing", "synchrony",
       "shared_payment", "signup_burst", "capability_focus", "volume",
-      "account_score",  "fast_ramp",    "new_model_rush"};
+      "account_score",  "fast_ramp",    "new_model_rush",   "profile"};
   return k;
 }
 

@@ -24,7 +24,12 @@ enum class Channel : uint8_t {
   kToolKit,       // same tool definitions, weighted by rarity
   kTemplates,     // overlapping prompt templates (MinHash Jaccard)
   kSynchrony,     // active in the same minutes (MinHash Jaccard of active minutes)
-  kSignup,        // signed up within the burst window of each other
+  kSignup,        // signed up in the same sign-up window, weighted by rarity
+  // Both accounts spend a large share of requests on elicitation frames, in
+  // the same mix (cosine of frame shares): the content signature of one
+  // distillation pipeline, which paraphrasing does not remove. Needs
+  // min_items (a share of requests) on both sides and min_similarity.
+  kProfile,
   kCount,
 };
 inline constexpr size_t kChannels = static_cast<size_t>(Channel::kCount);

@@ -276,6 +276,13 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       if (name == "elicitation") return elicitation / total_req;
       if (name == "template_sharing") return comp.template_similarity;
       if (name == "synchrony") return comp.synchrony;
+      if (name == "profile") {
+        return comp.edges
+                   ? static_cast<double>(
+                         comp.edges_by_channel[static_cast<size_t>(policy::Channel::kProfile)]) /
+                         comp.edges
+                   : 0;
+      }
       if (name == "shared_payment") return shared_payment;
       if (name == "signup_burst") return burst;
       if (name == "capability_focus") return focus / total_req;
@@ -369,6 +376,9 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       else if (name == "shared_payment")
         cs.reasons.push_back(
             fmt::format("{} of accounts share a payment instrument", Percent(v.value)));
+      else if (name == "profile")
+        cs.reasons.push_back(fmt::format(
+            "{} of links join accounts with the same mix of elicitation frames", Percent(v.value)));
       else if (name == "signup_burst")
         cs.reasons.push_back(
             fmt::format("{} of accounts signed up within 48 h of another", Percent(v.value)));
