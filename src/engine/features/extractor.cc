@@ -55,7 +55,7 @@ void FeatureExtractor::Extract(const Event& ev, RequestFeatures* out) noexcept {
     if (e.text_hash != h || e.chars != ev.system_text.size()) {
       e.text_hash = h;
       e.chars = static_cast<uint32_t>(ev.system_text.size());
-      e.template_fp = TemplateFingerprint(ev.system_text);
+      e.template_fp = TemplateFingerprint(ev.system_text, kWholeText);
       Scan(ev.system_text, Scope::kSystem, 0.5f);
       e.scores = scores_;
     } else {

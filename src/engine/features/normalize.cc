@@ -1,7 +1,9 @@
 #include "engine/features/normalize.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <string_view>
 
 namespace hw::features {
 namespace {
@@ -24,23 +26,56 @@ inline bool IsUpper(unsigned char c) noexcept { return static_cast<unsigned char
 // character is a word of its own, since those scripts do not separate words.
 inline bool IsCjkLead(unsigned char c) noexcept { return c >= 0xe3 && c <= 0xe9; }
 
-// CJK full stop, question and exclamation marks end a segment.
-inline bool IsCjkStop(std::string_view t, size_t i) noexcept {
-  if (i + 2 >= t.size()) return false;
-  const auto a = static_cast<unsigned char>(t[i]), b = static_cast<unsigned char>(t[i + 1]),
-             c = static_cast<unsigned char>(t[i + 2]);
-  return (a == 0xe3 && b == 0x80 && c == 0x82) ||
-         (a == 0xef && b == 0xbc && (c == 0x9f || c == 0x81));
+inline unsigned char Byte(std::string_view t, size_t i) noexcept {
+  return static_cast<unsigned char>(t[i]);
 }
+
+// Non-ASCII punctuation at t[i]: how many bytes it spans (0 when it is none)
+// and whether it ends a segment. Covers no-break space, ¡ ¿ « » ·, the general
+// punctuation block U+2000..U+203F (spaces, dashes, quotes, bullets, ellipsis;
+// not ’, which is an apostrophe inside words), the CJK symbols block
+// U+3000..U+303F (ideographic space, 、 。 「 」 ...) and the full-width forms
+// U+FF01..U+FF0F and U+FF1A..U+FF20 (！ ， ： ； ？ ...). Only 。 ！ ： ； ？
+// end a segment.
+struct Wide {
+  int len = 0;
+  bool stop = false;
+};
+inline Wide WidePunct(std::string_view t, size_t i) noexcept {
+  const size_t n = t.size();
+  const unsigned char a = Byte(t, i);
+  if (a == 0xc2 && i + 1 < n) {
+    const unsigned char b = Byte(t, i + 1);
+    if (b == 0xa0 || b == 0xa1 || b == 0xab || b == 0xb7 || b == 0xbb || b == 0xbf)
+      return {2, false};
+    return {};
+  }
+  if (i + 2 >= n) return {};
+  const unsigned char b = Byte(t, i + 1), c = Byte(t, i + 2);
+  if (a == 0xe2 && b == 0x80 && c != 0x99) return {3, false};
+  if (a == 0xe3 && b == 0x80) return {3, c == 0x82};
+  if (a == 0xef && b == 0xbc && ((c >= 0x81 && c <= 0x8f) || (c >= 0x9a && c <= 0xa0))) {
+    return {3, c == 0x81 || c == 0x9a || c == 0x9b || c == 0x9f};
+  }
+  return {};
+}
+
+// Paired quotation marks beyond ASCII: “…”, «…», 「…」.
+struct QuotePair {
+  std::string_view open, close;
+};
+constexpr QuotePair kQuotePairs[] = {
+    {"\xe2\x80\x9c", "\xe2\x80\x9d"}, {"\xc2\xab", "\xc2\xbb"}, {"\xe3\x80\x8c", "\xe3\x80\x8d"}};
 
 enum class Token : uint8_t { kWord, kNumber, kIdent, kName, kQuote, kCode };
 
-// Accumulates one segment: its word and slot counts and the hash of its
-// first kTemplateLeadWords tokens.
+// Accumulates one segment: its word and slot counts, whether it reads as code
+// or a log line, and the hash of its first kTemplateLeadWords tokens.
 struct Segment {
   int words = 0;
   int slots = 0;
   int lead = 0;
+  bool code = false;
   uint64_t hash = kFnvBasis;
 
   void Add(Token t, uint64_t word_hash) noexcept {
@@ -50,7 +85,9 @@ struct Segment {
       ++slots;
     }
     if (lead < kTemplateLeadWords) {
-      hash = Mix(hash, t == Token::kWord ? word_hash : static_cast<uint64_t>(t) + 1);
+      // All slot kinds hash alike: "a C# tool" and "a JavaScript tool" fill
+      // one slot with a name and an identifier.
+      hash = Mix(hash, t == Token::kWord ? word_hash : 1);
       ++lead;
     }
   }
@@ -59,13 +96,13 @@ struct Segment {
 
 class TemplateHasher {
  public:
-  explicit TemplateHasher(std::string_view text) noexcept : t_(text) {}
+  TemplateHasher(std::string_view text, int max_prose) noexcept : t_(text), max_prose_(max_prose) {}
 
   uint64_t Run() noexcept {
     size_t i = 0;
     const size_t n = t_.size();
     bool line_start = true;
-    while (i < n) {
+    while (i < n && prose_ < max_prose_) {
       const auto c = static_cast<unsigned char>(t_[i]);
       if (line_start && c == '`' && t_.substr(i, 3) == "```") {
         i = SkipFence(i);
@@ -74,37 +111,48 @@ class TemplateHasher {
         line_start = true;
         continue;
       }
-      line_start = false;
+      const bool at_line_start = line_start;
+      if (c != ' ' && c != '\t') line_start = false;
       if (c == '\n') {
         EndSegment();
         line_start = true;
         ++i;
       } else if (c == '.' || c == '?' || c == '!' || c == ':' || c == ';') {
-        // A stop ends a segment only before a space or the end: "3.5", "a.b"
-        // and "http://" stay inside their token.
-        if (i + 1 >= n || t_[i + 1] == ' ' || t_[i + 1] == '\n') EndSegment();
+        // A stop ends a segment only before a space, a line end, a non-ASCII
+        // character (CJK text has no spaces) or the end: "3.5", "a.b" and
+        // "http://" stay inside their token.
+        if (i + 1 >= n || t_[i + 1] == ' ' || t_[i + 1] == '\n' || t_[i + 1] == '\r' ||
+            t_[i + 1] == '\t' || static_cast<unsigned char>(t_[i + 1]) >= 0x80) {
+          EndSegment();
+        }
         ++i;
       } else if (c == '"' || c == '`') {
         i = Quoted(i, c);
       } else if (IsDigit(c)) {
         i = Number(i);
+      } else if (c >= 0x80 && NonAscii(&i)) {
+        // Handled: a quoted span or wide punctuation.
       } else if (IsAsciiAlpha(c) || c == '_' || (c >= 0x80 && !IsCjkLead(c))) {
         i = Word(i);
       } else if (IsCjkLead(c)) {
-        if (IsCjkStop(t_, i)) {
-          EndSegment();
-        } else {
-          seg_.Add(Token::kWord,
-                   Mix(kFnvBasis, (static_cast<uint64_t>(c) << 16) |
-                                      (i + 1 < n ? static_cast<unsigned char>(t_[i + 1]) << 8 : 0) |
-                                      (i + 2 < n ? static_cast<unsigned char>(t_[i + 2]) : 0)));
-        }
+        seg_.Add(Token::kWord,
+                 Mix(kFnvBasis, (static_cast<uint64_t>(c) << 16) |
+                                    (i + 1 < n ? static_cast<unsigned char>(t_[i + 1]) << 8 : 0) |
+                                    (i + 2 < n ? static_cast<unsigned char>(t_[i + 2]) : 0)));
         i += 3;
-      } else if (c == 0xe2 && i + 2 < n && static_cast<unsigned char>(t_[i + 1]) == 0x80 &&
-                 static_cast<unsigned char>(t_[i + 2]) == 0x9c) {
-        i = CurlyQuoted(i);
       } else {
-        // Punctuation and spaces separate tokens; a comma does not end a segment.
+        // Punctuation and spaces separate tokens; a comma does not end a
+        // segment. Call syntax, braces, arrows, a comma without a space (CSV)
+        // and a shell prompt mark a line of code, data or a log, which is
+        // data however many words it has.
+        const unsigned char next = i + 1 < n ? static_cast<unsigned char>(t_[i + 1]) : 0;
+        const unsigned char prev = i > 0 ? static_cast<unsigned char>(t_[i - 1]) : 0;
+        if ((c == '(' && (IsAsciiAlpha(prev) || IsDigit(prev) || prev == '_')) ||
+            (c == ',' && (IsAsciiAlpha(next) || next == '_' || next == '/')) || c == '{' ||
+            c == '}' || ((c == '-' || c == '=') && next == '>') ||
+            (c == '$' && next == ' ' && at_line_start)) {
+          seg_.code = true;
+        }
         ++i;
       }
     }
@@ -113,6 +161,22 @@ class TemplateHasher {
   }
 
  private:
+  // Quotation marks and punctuation beyond ASCII at *i: consumes them and
+  // returns true, or returns false for a letter or an ideograph.
+  bool NonAscii(size_t* i) noexcept {
+    for (const QuotePair& q : kQuotePairs) {
+      if (t_.substr(*i, q.open.size()) == q.open) {
+        *i = PairQuoted(*i, q);
+        return true;
+      }
+    }
+    const Wide w = WidePunct(t_, *i);
+    if (w.len == 0) return false;
+    if (w.stop) EndSegment();
+    *i += static_cast<size_t>(w.len);
+    return true;
+  }
+
   size_t SkipFence(size_t i) noexcept {
     const size_t close = t_.find("```", i + 3);
     if (close == std::string_view::npos) return t_.size();
@@ -134,18 +198,19 @@ class TemplateHasher {
     return i + 1;
   }
 
-  size_t CurlyQuoted(size_t i) noexcept {
-    const size_t limit = std::min(t_.size(), i + 403);
-    for (size_t j = i + 3; j + 2 < limit; ++j) {
+  // A span between paired quotation marks on one line, at most 400 bytes, is
+  // one slot; an unpaired mark is punctuation.
+  size_t PairQuoted(size_t i, const QuotePair& q) noexcept {
+    const size_t from = i + q.open.size();
+    const size_t limit = std::min(t_.size(), from + 400);
+    for (size_t j = from; j < limit; ++j) {
       if (t_[j] == '\n') break;
-      if (static_cast<unsigned char>(t_[j]) == 0xe2 &&
-          static_cast<unsigned char>(t_[j + 1]) == 0x80 &&
-          static_cast<unsigned char>(t_[j + 2]) == 0x9d) {
+      if (t_.substr(j, q.close.size()) == q.close) {
         seg_.Add(Token::kQuote, 0);
-        return j + 3;
+        return j + q.close.size();
       }
     }
-    return i + 3;
+    return from;
   }
 
   size_t Number(size_t i) noexcept {
@@ -168,13 +233,13 @@ class TemplateHasher {
   size_t Word(size_t i) noexcept {
     const size_t start = i;
     uint64_t h = kFnvBasis;
-    bool digit = false, underscore = false, inner_upper = false;
+    bool digit = false, underscore = false, inner_upper = false, path = false;
     while (i < t_.size()) {
       const auto c = static_cast<unsigned char>(t_[i]);
       if (IsAsciiAlpha(c)) {
         if (i > start && IsUpper(c)) inner_upper = true;
         h = (h ^ (c | 0x20)) * kFnvPrime;
-      } else if (c >= 0x80 && !IsCjkLead(c)) {
+      } else if (c >= 0x80 && !IsCjkLead(c) && WidePunct(t_, i).len == 0) {
         h = (h ^ c) * kFnvPrime;
       } else if (IsDigit(c)) {
         digit = true;
@@ -183,13 +248,19 @@ class TemplateHasher {
       } else if ((c == '\'' || c == '-') && i + 1 < t_.size() &&
                  IsAsciiAlpha(static_cast<unsigned char>(t_[i + 1]))) {
         h = (h ^ c) * kFnvPrime;  // don't, step-by-step
+      } else if ((c == '.' || c == '/' || c == ':' || c == '-') && i + 1 < t_.size() &&
+                 (IsAsciiAlpha(static_cast<unsigned char>(t_[i + 1])) ||
+                  IsDigit(static_cast<unsigned char>(t_[i + 1])) ||
+                  (c != '-' && t_[i + 1] == '/'))) {
+        path = true;  // java.util.List, src/main.py, https://x, fix-42
       } else {
         break;
       }
       ++i;
     }
+    if (i == start) return start + 1;  // unreachable: the caller saw a word byte
     Token kind = Token::kWord;
-    if (digit || underscore || inner_upper) {
+    if (digit || underscore || inner_upper || path) {
       kind = Token::kIdent;
     } else if (IsUpper(static_cast<unsigned char>(t_[start])) && !seg_.empty()) {
       // Capitalised inside a sentence: a name, a product, a language.
@@ -209,7 +280,9 @@ class TemplateHasher {
 
   void EndSegment() noexcept {
     if (seg_.empty()) return;
-    if (seg_.words >= 2 && seg_.words >= seg_.slots) {
+    if (seg_.code) {
+      EmitMarker(Token::kCode);
+    } else if (seg_.words >= 2 && seg_.words >= seg_.slots) {
       hash_ = Mix(hash_, seg_.hash);
       last_marker_ = -1;
       ++prose_;
@@ -224,6 +297,7 @@ class TemplateHasher {
   }
 
   std::string_view t_;
+  int max_prose_;
   Segment seg_;
   uint64_t hash_ = kFnvBasis;
   int prose_ = 0;
@@ -232,6 +306,8 @@ class TemplateHasher {
 
 }  // namespace
 
-uint64_t TemplateFingerprint(std::string_view text) noexcept { return TemplateHasher(text).Run(); }
+uint64_t TemplateFingerprint(std::string_view text, int max_prose_segments) noexcept {
+  return TemplateHasher(text, max_prose_segments).Run();
+}
 
 }  // namespace hw::features

@@ -63,6 +63,33 @@ double Num(const YAML::Node& n, const std::string& what, double lo, double hi) {
   return v;
 }
 
+// Patterns match bytes (no HS_FLAG_UTF8: scanned text need not be valid
+// UTF-8), so a non-ASCII character inside [...] would stand for its single
+// bytes. True when `p` has one; (a|á) is the way to write it.
+bool NonAsciiInClass(const std::string& p) {
+  bool in_class = false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c == '\\') {
+      ++i;  // an escaped character, in or out of a class
+    } else if (!in_class) {
+      if (c == '[') {
+        in_class = true;
+        if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+        if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // "[]...]": a literal ]
+      }
+    } else if (c == ']') {
+      in_class = false;
+    } else if (c == '[' && i + 1 < p.size() && p[i + 1] == ':') {
+      const size_t end = p.find(":]", i + 2);  // [:alpha:]
+      if (end != std::string::npos) i = end + 1;
+    } else if (c >= 0x80) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool ValidName(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -176,6 +203,14 @@ PackSpec Collect(const YAML::Node& root) {
           }
         }
         if (r.pattern.empty()) Fail(p, "bad-pattern", what + ": empty pattern");
+        // Hyperscan reads C strings: a NUL would silently cut the pattern short.
+        if (r.pattern.find('\0') != std::string::npos)
+          Fail(p, "bad-pattern", what + ": pattern contains a NUL character (use \\x00)");
+        if (NonAsciiInClass(r.pattern))
+          Fail(p, "bad-pattern",
+               what + ": pattern '" + r.pattern +
+                   "' has a non-ASCII character inside [...]; patterns match bytes, so write "
+                   "it as an alternative, e.g. (e|é)");
         spec.rules.push_back(std::move(r));
       }
     }
@@ -199,7 +234,8 @@ class RulePackBuilder {
     for (size_t i = 0; i < spec.rules.size(); ++i) {
       const RuleSpec& r = spec.rules[i];
       exprs.push_back(r.pattern.c_str());
-      flags.push_back(HS_FLAG_SINGLEMATCH |
+      // Each pattern counts once per text; ^ and $ match at line breaks.
+      flags.push_back(HS_FLAG_SINGLEMATCH | HS_FLAG_MULTILINE |
                       (r.case_sensitive ? 0u : static_cast<unsigned>(HS_FLAG_CASELESS)));
       ids.push_back(static_cast<unsigned>(i));
     }
@@ -261,8 +297,13 @@ Result<std::unique_ptr<RulePack>> RulePack::Parse(std::string_view yaml,
     return Status(ErrorCode::kSpecError,
                   source_name + ":" + std::to_string(e.line) + ": " + e.code + ": " + e.what());
   } catch (const YAML::Exception& e) {
+    // An error found at the end of the input (an unclosed [ or {) is marked on
+    // the line after the last one; name the last line instead.
+    const auto lines = static_cast<int>(std::count(yaml.begin(), yaml.end(), '\n') +
+                                        (!yaml.empty() && yaml.back() != '\n' ? 1 : 0));
+    const int line = std::clamp(e.mark.line + 1, 1, std::max(lines, 1));
     return Status(ErrorCode::kSpecError,
-                  source_name + ":" + std::to_string(e.mark.line + 1) + ": yaml-syntax: " + e.msg);
+                  source_name + ":" + std::to_string(line) + ": yaml-syntax: " + e.msg);
   }
 }
 

@@ -16,6 +16,7 @@
 #include "engine/decode/decoder.h"
 #include "engine/decode/line_source.h"
 #include "engine/decode/registry.h"
+#include "engine/decode/reject_log.h"
 #include "engine/features/extractor.h"
 #include "engine/features/rule_pack.h"
 #include "engine/fingerprint/account_table.h"
@@ -160,11 +161,8 @@ struct Reject {
 };
 
 void AppendReject(std::string& out, const std::string& file, const Reject& r) {
-  JsonWriter w(out);
-  w.BeginObject().Key("file").String(file).Key("line").Int(static_cast<int64_t>(r.line));
-  w.Key("reason").String(decode::RejectReasonCode(r.reason)).Key("message").String(r.message);
-  w.Key("excerpt").String(r.excerpt).EndObject();
-  out.push_back('\n');
+  decode::AppendRejectJson(out, file == "-" ? "<stdin>" : file, r.line, r.reason, r.message,
+                           r.excerpt);
 }
 
 class Worker {
@@ -209,8 +207,8 @@ class Worker {
       }
       const decode::DecodeResult r = decoder_.Decode(line, &ev);
       if (!r.ok()) {
-        rejects_.push_back(
-            {line_no, r.reason, std::string(r.message), std::string(line.substr(0, 200))});
+        rejects_.push_back({line_no, r.reason, std::string(r.message),
+                            std::string(decode::Utf8Prefix(line, decode::kRejectExcerptBytes))});
       } else {
         extractor_.Extract(ev, &f);
         pending_.push_back({&table_.Get(ev.user_id), fingerprint::Observe(ev, f)});

@@ -302,6 +302,8 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       cs.features.push_back(v);
     }
     cs.score = cw_total > 0 ? sum / cw_total : 0;
+    // Accounts in organisations that declare two or more of the group's
+    // members: a group made of a few customers' own fleets is still declared.
     std::string declared_org;
     double declared_share = 0;
     {
@@ -316,7 +318,11 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
           declared_org = info->organization;
         }
       }
-      declared_share = best / members;
+      uint32_t declared = 0;
+      for (const auto& [org, count] : orgs) {
+        if (count >= 2) declared += count;
+      }
+      declared_share = declared / members;
       cs.score *= 1 - policy_.declared_org_discount * declared_share;
     }
     cs.attack = cs.score >= policy_.campaign_attack;
@@ -354,8 +360,8 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
     });
     if (declared_share >= 0.5) {
       cs.reasons.push_back(fmt::format(
-          "{} of accounts openly belong to organisation {} (score discounted as a customer's own "
-          "fleet)",
+          "{} of accounts openly belong to declared organisations such as {} (score discounted "
+          "as a customer's own fleet)",
           Percent(declared_share), declared_org));
     }
     for (size_t k : forder) {

@@ -46,12 +46,13 @@ LinkResult LinkWorld(const World& w) {
 TEST(Linker, JoinsACampaignSharingTemplatesAndTiming) {
   World w;
   Rng r(1);
-  // A campaign: 12 accounts draw from 20 templates, dispatched in shared waves.
+  // A campaign: 12 accounts draw from 20 templates, dispatched in shared waves
+  // (templates alone never link; the shared minutes do the rest).
   for (int a = 0; a < 12; ++a) w.Add("c" + std::to_string(a), {});
   for (int wave = 0; wave < 400; ++wave) {
     const TimeUs t = kStart + static_cast<TimeUs>(r.Below(30 * 24 * 60)) * kUsPerMinute;
     for (int k = 0; k < 4; ++k) {
-      const int a = (wave * 4 + k) % 12;
+      const int a = (wave * 5 + k) % 12;  // a rotating window, as a load balancer does
       w.table.Get("c" + std::to_string(a))
           .Update(Ob(t, 1000 + r.Below(20), 0x400000000ULL + r.Below(50) * 256));
     }
