@@ -2,6 +2,7 @@
 
 #include <hs.h>
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
@@ -13,6 +14,7 @@ namespace hw::features {
 FeatureExtractor::FeatureExtractor(const RulePack& pack) : pack_(pack) {
   if (hs_alloc_scratch(pack_.database(), &scratch_) != HS_SUCCESS)
     throw std::runtime_error("cannot allocate Hyperscan scratch");
+  seen_.assign((pack_.rules().size() + 63) / 64, 0);
   for (const Category& c : pack_.categories()) {
     slot_of_category_.push_back(
         static_cast<uint16_t>(c.kind == CategoryKind::kFrame ? c.bit : kMaxCategories + c.bit));
@@ -30,6 +32,10 @@ int FeatureExtractor::OnMatch(unsigned id, unsigned long long /*from*/, unsigned
 void FeatureExtractor::Accumulate(unsigned id) noexcept {
   const CompiledRule& r = pack_.rules()[id];
   if (r.scope != Scope::kAny && r.scope != scanning_) return;
+  uint64_t& word = seen_[id / 64];
+  const uint64_t bit = uint64_t{1} << (id % 64);
+  if (word & bit) return;
+  word |= bit;
   scores_[slot_of_category_[r.category]] += r.weight * factor_;
 }
 
@@ -37,9 +43,23 @@ void FeatureExtractor::Scan(std::string_view text, Scope scope, float factor) no
   if (text.empty()) return;
   scanning_ = scope;
   factor_ = factor;
-  const auto len =
-      static_cast<unsigned>(std::min<size_t>(text.size(), std::numeric_limits<unsigned>::max()));
-  hs_scan(pack_.database(), text.data(), len, 0, scratch_, &FeatureExtractor::OnMatch, this);
+  std::fill(seen_.begin(), seen_.end(), 0);
+  auto scan = [&](std::string_view part) {
+    const auto len =
+        static_cast<unsigned>(std::min<size_t>(part.size(), std::numeric_limits<unsigned>::max()));
+    hs_scan(pack_.database(), part.data(), len, 0, scratch_, &FeatureExtractor::OnMatch, this);
+  };
+  if (scope != Scope::kPrompt || text.size() <= kScanHead + kScanTail) {
+    scan(text);
+    return;
+  }
+  // Cut at UTF-8 boundaries so that a multi-byte character is never split.
+  size_t head = kScanHead;
+  while (head > 0 && (static_cast<unsigned char>(text[head]) & 0xC0) == 0x80) --head;
+  size_t tail = text.size() - kScanTail;
+  while (tail < text.size() && (static_cast<unsigned char>(text[tail]) & 0xC0) == 0x80) ++tail;
+  scan(text.substr(0, head));
+  scan(text.substr(tail));
 }
 
 void FeatureExtractor::Extract(const Event& ev, RequestFeatures* out) noexcept {

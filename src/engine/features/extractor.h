@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "engine/common/event.h"
 #include "engine/features/request_features.h"
@@ -22,6 +23,13 @@ class FeatureExtractor {
   ~FeatureExtractor();
   FeatureExtractor(const FeatureExtractor&) = delete;
   FeatureExtractor& operator=(const FeatureExtractor&) = delete;
+
+  // Of a prompt longer than kScanHead + kScanTail bytes, only the head and
+  // the tail are scanned: instructions and frames sit there, while the middle
+  // is the pasted material (code, documents, the response to grade) that
+  // would dominate the scan cost without changing the verdict.
+  static constexpr size_t kScanHead = 1024;
+  static constexpr size_t kScanTail = 256;
 
   // Fills `out` from `ev`. Never fails: text Hyperscan cannot scan (it never
   // should) leaves the rule bits empty.
@@ -52,6 +60,9 @@ class FeatureExtractor {
   std::array<float, 2 * kMaxCategories> scores_{};
   Scope scanning_ = Scope::kAny;
   float factor_ = 1;
+  // Rules already counted for the text being scanned, so that a rule
+  // matching both the head and the tail of a long prompt counts once.
+  std::vector<uint64_t> seen_;
   std::array<SystemEntry, 64> system_cache_{};
 };
 
