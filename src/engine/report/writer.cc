@@ -243,7 +243,9 @@ std::string ReportMarkdown(const RunView& run) {
     for (const auto& r : c.reasons) md += "- " + r + "\n";
     md += "\n| feature | value | evidence (0-1) | weight |\n|---|---|---|---|\n";
     for (size_t k = 0; k < cf.size() && k < c.features.size(); ++k) {
-      md += fmt::format("| {} | {:.3g} | {:.2f} | {:.1f} |\n", cf[k].name, c.features[k].value,
+      const double v = c.features[k].value;
+      md += fmt::format("| {} | {} | {:.2f} | {:.1f} |\n", cf[k].name,
+                        std::abs(v) >= 100 ? fmt::format("{:.0f}", v) : fmt::format("{:.3g}", v),
                         c.features[k].ramped, c.features[k].weight);
     }
     const CampaignIndicators ind = Indicators(run, comp);
