@@ -1,6 +1,8 @@
 #include "engine/common/time.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace hw {
 
@@ -97,24 +99,105 @@ std::optional<TimeUs> ParseRfc3339(std::string_view s) noexcept {
   return secs * kUsPerSecond + frac_us;
 }
 
-size_t FormatRfc3339(TimeUs t, char* out) noexcept {
+namespace {
+
+struct Digits2 {
+  char v[200];
+  constexpr Digits2() : v() {
+    for (int i = 0; i < 100; ++i) {
+      v[2 * i] = static_cast<char>('0' + i / 10);
+      v[2 * i + 1] = static_cast<char>('0' + i % 10);
+    }
+  }
+};
+constexpr Digits2 kDigits2;
+
+inline void Put2(char* p, unsigned v) noexcept {
+  p[0] = kDigits2.v[2 * v];
+  p[1] = kDigits2.v[2 * v + 1];
+}
+
+// "YYYY-MM-DDT" for years 0..9999; false otherwise.
+bool FormatDatePrefix(int64_t days, char* out) noexcept {
+  const Civil c = CivilFromDays(days);
+  if (c.y < 0 || c.y > 9999) return false;
+  const unsigned y = static_cast<unsigned>(c.y);
+  Put2(out, y / 100);
+  Put2(out + 2, y % 100);
+  out[4] = '-';
+  Put2(out + 5, c.m);
+  out[7] = '-';
+  Put2(out + 8, c.d);
+  out[10] = 'T';
+  return true;
+}
+
+// "HH:MM:SS[.ffffff]Z" after the date prefix; returns the full length.
+size_t FormatTimeOfDay(int64_t sod, int64_t us, char* out) noexcept {
+  const unsigned s = static_cast<unsigned>(sod);
+  Put2(out + 11, s / 3600);
+  out[13] = ':';
+  Put2(out + 14, s / 60 % 60);
+  out[16] = ':';
+  Put2(out + 17, s % 60);
+  if (us == 0) {
+    out[19] = 'Z';
+    return 20;
+  }
+  const unsigned u = static_cast<unsigned>(us);
+  out[19] = '.';
+  Put2(out + 20, u / 10000);
+  Put2(out + 22, u / 100 % 100);
+  Put2(out + 24, u % 100);
+  out[26] = 'Z';
+  return 27;
+}
+
+// The general case (years outside 0..9999), as printf writes it; cut to
+// 28 bytes (years up to 99999 fit).
+size_t FormatRfc3339Slow(TimeUs t, char* out) noexcept {
   const int64_t secs = FloorDiv(t, kUsPerSecond);
   const int64_t us = t - secs * kUsPerSecond;
   const int64_t days = FloorDiv(secs, 86400);
   const int64_t sod = secs - days * 86400;
   const Civil c = CivilFromDays(days);
+  char buf[64];
   int n;
   if (us != 0) {
-    n = std::snprintf(out, 28, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
+    n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
                       static_cast<long long>(c.y), c.m, c.d, static_cast<long long>(sod / 3600),
                       static_cast<long long>(sod / 60 % 60), static_cast<long long>(sod % 60),
                       static_cast<long long>(us));
   } else {
-    n = std::snprintf(out, 28, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
+    n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
                       static_cast<long long>(c.y), c.m, c.d, static_cast<long long>(sod / 3600),
                       static_cast<long long>(sod / 60 % 60), static_cast<long long>(sod % 60));
   }
-  return n < 0 ? 0 : static_cast<size_t>(n);
+  const size_t len = n < 0 ? 0 : std::min<size_t>(static_cast<size_t>(n), 28);
+  std::memcpy(out, buf, len);
+  return len;
+}
+
+}  // namespace
+
+size_t FormatRfc3339(TimeUs t, char* out) noexcept {
+  const int64_t secs = FloorDiv(t, kUsPerSecond);
+  const int64_t us = t - secs * kUsPerSecond;
+  const int64_t days = FloorDiv(secs, 86400);
+  if (!FormatDatePrefix(days, out)) return FormatRfc3339Slow(t, out);
+  return FormatTimeOfDay(secs - days * 86400, us, out);
+}
+
+size_t Rfc3339Formatter::Format(TimeUs t, char* out) noexcept {
+  const int64_t secs = FloorDiv(t, kUsPerSecond);
+  const int64_t us = t - secs * kUsPerSecond;
+  const int64_t days = FloorDiv(secs, 86400);
+  if (days != day_) {
+    if (!FormatDatePrefix(days, date_)) return FormatRfc3339Slow(t, out);
+    day_ = days;
+  }
+  std::memcpy(out, date_, sizeof date_);
+  return FormatTimeOfDay(secs - days * 86400, us, out);
 }
 
 std::string FormatRfc3339(TimeUs t) {
@@ -123,8 +206,10 @@ std::string FormatRfc3339(TimeUs t) {
 }
 
 std::string FormatDate(TimeUs t) {
-  const Civil c = CivilFromDays(FloorDiv(t, kUsPerDay));
+  const int64_t days = FloorDiv(t, kUsPerDay);
   char buf[16];
+  if (FormatDatePrefix(days, buf)) return std::string(buf, 10);
+  const Civil c = CivilFromDays(days);
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.y), c.m, c.d);
   return buf;
 }

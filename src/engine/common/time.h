@@ -21,9 +21,23 @@ inline constexpr TimeUs kUsPerDay = 24 * kUsPerHour;
 std::optional<TimeUs> ParseRfc3339(std::string_view text) noexcept;
 
 // Formats as "YYYY-MM-DDTHH:MM:SS[.ffffff]Z"; the fraction is written only
-// when non-zero. `out` must hold 28 bytes; returns the length written.
+// when non-zero. `out` must hold 28 bytes; returns the length written (no
+// terminating NUL). Years outside 0..9999 are written as printf's "%04lld"
+// would (slower), cut to 28 bytes.
 size_t FormatRfc3339(TimeUs t, char* out) noexcept;
 std::string FormatRfc3339(TimeUs t);
+
+// FormatRfc3339 for a stream of times that mostly fall on the same day (a
+// log in time order): the date part of the last day is kept and reused.
+// Same text as FormatRfc3339. Not thread-safe: one per thread.
+class Rfc3339Formatter {
+ public:
+  size_t Format(TimeUs t, char* out) noexcept;
+
+ private:
+  int64_t day_ = INT64_MIN;
+  char date_[11] = {};
+};
 // "YYYY-MM-DD".
 std::string FormatDate(TimeUs t);
 

@@ -1,14 +1,17 @@
 #include "engine/sim/generator.h"
 
 #include <algorithm>
-#include <atomic>
+#include <charconv>
 #include <cmath>
 #include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "engine/common/fast_format.h"
+#include "engine/common/fast_normal.h"
 #include "engine/common/hash.h"
 #include "engine/common/json_writer.h"
 #include "engine/common/rng.h"
@@ -146,26 +149,75 @@ uint32_t RandomPublicIpv4(uint64_t h) {
   }
 }
 
-void AppendIpv4(std::string& out, uint32_t a) {
-  char buf[16];
-  const int n = std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
-                              (a >> 8) & 0xff, a & 0xff);
-  out.append(buf, static_cast<size_t>(n));
+// "2a0%x:%x:%x:%x::%x" of parts of h.
+char* PutIpv6(char* p, uint64_t h) {
+  *p++ = '2';
+  *p++ = 'a';
+  *p++ = '0';
+  p = PutHex(p, h & 7);
+  *p++ = ':';
+  p = PutHex(p, (h >> 8) & 0xffff);
+  *p++ = ':';
+  p = PutHex(p, (h >> 24) & 0xffff);
+  *p++ = ':';
+  p = PutHex(p, (h >> 40) & 0xffff);
+  *p++ = ':';
+  *p++ = ':';
+  return PutHex(p, (h >> 56) | 1);
 }
 
-void AppendIpv6(std::string& out, uint64_t h) {
-  char buf[48];
-  const int n = std::snprintf(
-      buf, sizeof buf, "2a0%x:%x:%x:%x::%x", static_cast<unsigned>(h & 7),
-      static_cast<unsigned>((h >> 8) & 0xffff), static_cast<unsigned>((h >> 24) & 0xffff),
-      static_cast<unsigned>((h >> 40) & 0xffff), static_cast<unsigned>((h >> 56) | 1));
-  out.append(buf, static_cast<size_t>(n));
+template <size_t N>
+char* PutLit(char* p, const char (&s)[N]) {
+  std::memcpy(p, s, N - 1);
+  return p + N - 1;
 }
 
 void AppendHex(std::string& out, uint64_t v, int digits) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int i = digits - 1; i >= 0; --i) out.push_back(kHex[(v >> (4 * i)) & 15]);
+  char buf[16];
+  out.append(buf, static_cast<size_t>(PutHexDigits(buf, v, digits) - buf));
 }
+
+// A block of output lines. Writes go through a raw pointer after one room
+// check; the storage only grows and is never cleared (std::string would
+// zero-fill on every resize).
+class OutBuf {
+ public:
+  void Clear() noexcept { used_ = 0; }
+  std::string_view view() const noexcept { return {data_.get(), used_}; }
+  size_t size() const noexcept { return used_; }
+  // Where the next `n` bytes go; Advance() commits what was written there.
+  char* Room(size_t n) {
+    if (__builtin_expect(cap_ - used_ < n, 0)) Grow(n);
+    return data_.get() + used_;
+  }
+  void Advance(const char* end) noexcept { used_ = static_cast<size_t>(end - data_.get()); }
+  template <size_t N>
+  void Lit(const char (&s)[N]) {
+    std::memcpy(Room(N - 1), s, N - 1);
+    used_ += N - 1;
+  }
+  void Put(std::string_view s) {
+    std::memcpy(Room(s.size()), s.data(), s.size());
+    used_ += s.size();
+  }
+  void Json(std::string_view s) { Advance(WriteJsonString(Room(JsonStringMaxSize(s.size())), s)); }
+  void Hex(uint64_t v, int digits) { Advance(PutHexDigits(Room(16), v, digits)); }
+  void Int(int64_t v) {
+    char* p = Room(24);
+    Advance(std::to_chars(p, p + 24, v).ptr);
+  }
+
+ private:
+  [[gnu::noinline]] void Grow(size_t n) {
+    const size_t cap = std::max(cap_ * 2, used_ + n + 4096);
+    std::unique_ptr<char[]> d(new char[cap]);
+    if (used_ > 0) std::memcpy(d.get(), data_.get(), used_);
+    data_ = std::move(d);
+    cap_ = cap;
+  }
+  std::unique_ptr<char[]> data_;
+  size_t cap_ = 0, used_ = 0;
+};
 
 template <size_t N>
 size_t Draw(const std::array<double, N>& mix, Rng& r) {
@@ -211,11 +263,95 @@ int64_t DrawHumanSecond(Rng& r) {
   return h * 3600 + static_cast<int64_t>(r.Below(3600));
 }
 
+// Sizes. Real requests carry long pastes, agents' system prompts, full tool
+// schemas and whole histories; the log abbreviates them so that a line is
+// 1-2 KB on average (what the detector has to read either way). Token counts
+// (gen_ai.usage.input_tokens) are of the nominal, unabbreviated request.
+constexpr double kBodyScale = 0.2;          // bodies (code, data, context) of the new user prompt
+constexpr uint32_t kBodyCharsMax = 400;     // and their total at most
+constexpr double kHistoryScale = 0.15;      // earlier turns: bodies, answers and tool results
+constexpr uint32_t kHistoryChars = 60;      // earlier user turns: a line or two
+constexpr uint32_t kHistoryBodyChars = 80;  // and their bodies at most
+// A coding agent's system prompt is cut at the end of the last section that
+// fits (a shorter prompt of the same product, identical on every request).
+constexpr size_t kAgentPromptChars = 520;
+// Tool kits are logged with names and descriptions, without parameter schemas.
+constexpr ToolSchema kLoggedSchema = ToolSchema::kNone;
+// Earlier turns are drawn from pools of this many pre-rendered turns per
+// (language, capability), per kit for tool calls.
+constexpr uint32_t kTurnPool = 256;
+
+// The longest prefix of `text` that ends where a section ends ("\n\n") and
+// fits `limit`; the whole text when it fits or has no such cut.
+std::string_view CutAtSection(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return text;
+  const size_t cut = text.rfind("\n\n", limit);
+  return cut == std::string_view::npos || cut == 0 ? text : text.substr(0, cut);
+}
+
 void AppendSystemFragment(std::string& out, std::string_view text) {
   out.append("[{\"type\":\"text\",\"content\":");
   AppendJsonString(out, text);
   out.append("}]");
 }
+
+// Per-thread state of Render, reused from event to event.
+struct RenderState {
+  Rfc3339Formatter time;
+};
+
+// A pre-rendered earlier turn: a JSON value, and the characters of the
+// unabbreviated turn (for token counts).
+struct Turn {
+  std::string json;
+  size_t nominal = 0;
+};
+
+// Sorts events of one day by (time, seed), the order of the log: a stable
+// LSD radix sort on the time within the day (3 passes of 13 bits cover
+// 2^39 us > 1 day), then runs of equal times by seed.
+void SortByTime(std::vector<Pending>& v, TimeUs day_start, std::vector<Pending>& tmp) {
+  constexpr int kBits = 13, kPasses = 3;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  const auto key = [day_start](const Pending& p) {
+    return static_cast<uint64_t>(p.time - day_start);
+  };
+  bool in_range = true;
+  for (const Pending& p : v) in_range &= p.time >= day_start && key(p) >> (kBits * kPasses) == 0;
+  if (!in_range) {
+    std::sort(v.begin(), v.end(), [](const Pending& x, const Pending& y) {
+      return x.time != y.time ? x.time < y.time : x.seed < y.seed;
+    });
+    return;
+  }
+  tmp.resize(v.size());
+  std::vector<Pending>* from = &v;
+  std::vector<Pending>* to = &tmp;
+  std::vector<size_t> count(kBuckets + 1);
+  for (int pass = 0; pass < kPasses; ++pass) {
+    const int shift = pass * kBits;
+    std::fill(count.begin(), count.end(), 0);
+    for (const Pending& p : *from) ++count[((key(p) >> shift) & (kBuckets - 1)) + 1];
+    for (size_t b = 1; b <= kBuckets; ++b) count[b] += count[b - 1];
+    for (const Pending& p : *from) (*to)[count[(key(p) >> shift) & (kBuckets - 1)]++] = p;
+    std::swap(from, to);
+  }
+  if (from != &v) v.swap(tmp);
+  for (size_t i = 0; i < v.size();) {
+    size_t j = i + 1;
+    while (j < v.size() && v[j].time == v[i].time) ++j;
+    if (j - i > 1) {
+      std::sort(v.begin() + static_cast<std::ptrdiff_t>(i),
+                v.begin() + static_cast<std::ptrdiff_t>(j),
+                [](const Pending& x, const Pending& y) { return x.seed < y.seed; });
+    }
+    i = j;
+  }
+}
+
+struct DayStats {
+  uint64_t duplicates = 0, attack_events = 0;
+};
 
 }  // namespace
 
@@ -225,12 +361,24 @@ struct Generator::Impl {
   int threads = 2;
   std::vector<Account> accounts;
   std::vector<std::string> domains;
-  std::vector<std::string> prompts;  // pre-rendered gen_ai.system_instructions values
-  std::vector<std::string> kits;     // pre-rendered gen_ai.tool.definitions values
+  std::vector<std::string> prompts;    // pre-rendered gen_ai.system_instructions values
+  std::vector<size_t> prompt_nominal;  // their sizes uncut
+  std::vector<std::string> kits;       // pre-rendered gen_ai.tool.definitions values
+  std::vector<size_t> kit_nominal;     // their sizes with parameter descriptions
   std::vector<uint64_t> kit_seeds;
+  // Earlier turns of conversations. The detector reads the last user message
+  // and only counts the others, so the abbreviated history is drawn from pools
+  // made once per run: [language][capability][kTurnPool] for user and
+  // assistant text, [kTurnPool] for tool results, [kit][kTurnPool] for tool
+  // calls ("name":...,"arguments":... members).
+  std::vector<Turn> user_turns, answer_turns, tool_results, tool_calls;
+  std::vector<std::string> ua_json;     // kUserAgents as JSON strings
+  std::vector<std::string> model_json;  // sc.models, then sc.new_model, as JSON strings
+  std::string temperature_json[11];     // temperature x10 (0..10) as JSON numbers
   std::vector<uint32_t> persona_first;  // first account index of each persona
   std::vector<CampaignState> campaigns;
   std::vector<uint32_t> vpn_exits;
+  std::vector<Pending> sort_scratch;  // ScheduleDay's (one day is prepared at a time)
   uint32_t first_app_prompt = 0, app_prompts = 0;
   uint32_t first_agent_prompt = 0, agent_products = 0;
   TimeUs release = kNever;
@@ -242,12 +390,20 @@ struct Generator::Impl {
     WriteSystemPrompt(kind, s, lang, r, text);
     std::string frag;
     AppendSystemFragment(frag, text);
+    prompt_nominal.push_back(frag.size());
+    if (kind == SystemKind::kCodingAgent) {
+      frag.clear();
+      AppendSystemFragment(frag, CutAtSection(text, kAgentPromptChars));
+    }
     prompts.push_back(std::move(frag));
     return static_cast<uint32_t>(prompts.size() - 1);
   }
   uint32_t AddKit(uint64_t s) {
     std::string json;
     WriteToolDefinitionsJson(s, json);
+    kit_nominal.push_back(json.size());
+    json.clear();
+    WriteToolDefinitionsJson(s, json, kLoggedSchema);
     kits.push_back(std::move(json));
     kit_seeds.push_back(s);
     return static_cast<uint32_t>(kits.size() - 1);
@@ -265,14 +421,22 @@ struct Generator::Impl {
   }
 
   void Setup();
+  void SetupTurns();
+  static size_t TurnIndex(Language l, Capability c) {
+    return (static_cast<size_t>(l) * static_cast<size_t>(Capability::kCount) +
+            static_cast<size_t>(c)) *
+           kTurnPool;
+  }
   void SetupPersona(uint32_t pi);
   void SetupCampaign(uint32_t ci);
   void ScheduleDay(uint32_t day, std::vector<Pending>& out);
+  // ScheduleDay, duplicate deliveries and the accounts' request counts.
+  void PrepareDay(uint32_t day, std::vector<Pending>& out, DayStats* ds);
   void SchedulePersonaAccount(uint32_t ai, uint32_t day, std::vector<Pending>& out);
   void ScheduleCampaign(uint32_t ci, uint32_t day, std::vector<Pending>& out);
-  void Render(const Pending& ev, std::string& out, std::string& scratch) const;
+  void Render(const Pending& ev, OutBuf& out, RenderState& st) const;
   void RenderMessages(const Pending& ev, const Account& a, const PromptSpec& spec, bool agentic,
-                      Rng& r, std::string& out, std::string& scratch, size_t* chars) const;
+                      Rng& r, OutBuf& out, RenderState& st, size_t* chars) const;
 };
 
 void Generator::Impl::Setup() {
@@ -297,14 +461,67 @@ void Generator::Impl::Setup() {
     AddPrompt(SystemKind::kCodingAgent, MixSeed(seed, 0xa6e7u, i), Language::kEnglish);
     AddKit(MixSeed(seed, 0x1c17u, i));
   }
+  for (const char* ua : kUserAgents) AppendJsonString(ua_json.emplace_back(), ua);
+  for (const std::string& model : sc.models) AppendJsonString(model_json.emplace_back(), model);
+  AppendJsonString(model_json.emplace_back(), sc.new_model);
+  for (int t = 0; t <= 10; ++t) AppendJsonNumber(temperature_json[t], t / 10.0);
   for (uint32_t i = 0; i < std::size(kWebmail); ++i) AddDomain(kWebmail[i]);
   for (uint32_t i = 0; i < 40; ++i) vpn_exits.push_back(RandomPublicIpv4(MixSeed(seed, 0x7e9u, i)));
   for (uint32_t pi = 0; pi < sc.personas.size(); ++pi) SetupPersona(pi);
   for (uint32_t ci = 0; ci < sc.campaigns.size(); ++ci) SetupCampaign(ci);
+  SetupTurns();
   for (size_t i = 0; i < accounts.size(); ++i) {
     accounts[i].key = MixSeed(seed, 0xacc7u, i);
   }
   (void)r;
+}
+
+void Generator::Impl::SetupTurns() {
+  std::string text, name, args;
+  for (size_t l = 0; l < static_cast<size_t>(Language::kCount); ++l) {
+    for (size_t c = 0; c < static_cast<size_t>(Capability::kCount); ++c) {
+      Rng r(MixSeed(seed, 0x7a57u, l * 16 + c));
+      PromptSpec user;
+      user.capability = static_cast<Capability>(c);
+      user.language = static_cast<Language>(l);
+      user.target_chars = kHistoryChars;
+      user.body_scale = kHistoryScale;
+      user.body_chars_max = kHistoryBodyChars;
+      PromptSpec answer = user;
+      answer.target_chars = 0;
+      for (uint32_t k = 0; k < kTurnPool; ++k) {
+        text.clear();
+        Turn& u = user_turns.emplace_back();
+        u.nominal = WriteUserPrompt(user, r, text);
+        AppendJsonString(u.json, text);
+        text.clear();
+        Turn& a = answer_turns.emplace_back();
+        a.nominal = WriteAssistantTurn(answer, r, text);
+        AppendJsonString(a.json, text);
+      }
+    }
+  }
+  Rng r(MixSeed(seed, 0x7e5u));
+  for (uint32_t k = 0; k < kTurnPool; ++k) {
+    text.clear();
+    Turn& t = tool_results.emplace_back();
+    t.nominal = WriteToolResult(r, text, kHistoryScale);
+    AppendJsonString(t.json, text);
+  }
+  for (const uint64_t kit_seed : kit_seeds) {
+    Rng rk(MixSeed(seed, 0xca11u, kit_seed));
+    for (uint32_t k = 0; k < kTurnPool; ++k) {
+      name.clear();
+      args.clear();
+      WriteToolCall(kit_seed, rk, name, args);
+      Turn& t = tool_calls.emplace_back();
+      t.json = "\"name\":";
+      AppendJsonString(t.json, name);
+      t.json.append(",\"arguments\":");
+      t.json.append(args);
+      t.nominal = args.size();
+    }
+  }
 }
 
 void Generator::Impl::SetupPersona(uint32_t pi) {
@@ -653,76 +870,67 @@ void Generator::Impl::ScheduleDay(uint32_t day, std::vector<Pending>& out) {
     if (accounts[ai].src == Src::kPersona) SchedulePersonaAccount(ai, day, out);
   }
   for (uint32_t ci = 0; ci < campaigns.size(); ++ci) ScheduleCampaign(ci, day, out);
-  std::sort(out.begin(), out.end(), [](const Pending& x, const Pending& y) {
-    return x.time != y.time ? x.time < y.time : x.seed < y.seed;
-  });
+  SortByTime(out, sc.start + static_cast<TimeUs>(day) * kUsPerDay, sort_scratch);
 }
 
 void Generator::Impl::RenderMessages(const Pending& ev, const Account& a, const PromptSpec& spec,
-                                     bool agentic, Rng& r, std::string& out, std::string& scratch,
+                                     bool agentic, Rng& r, OutBuf& out, RenderState& st,
                                      size_t* chars) const {
-  out.append(",\"gen_ai.input.messages\":[");
-  // Earlier turns are kept short: real histories are longer, but a log line of
-  // 1-10 KB is what the detector has to read either way.
+  out.Lit(",\"gen_ai.input.messages\":[");
   const uint16_t history = std::min<uint16_t>(ev.turn, 2);
+  const size_t pool = TurnIndex(spec.language, spec.capability);
   for (uint16_t h = 0; h < history; ++h) {
-    PromptSpec earlier = spec;
-    earlier.target_chars = 120;
-    scratch.clear();
-    WriteUserPrompt(earlier, r, scratch);
-    *chars += scratch.size();
-    out.append("{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":");
-    AppendJsonString(out, scratch);
-    out.append("}]},");
+    const Turn& user = user_turns[pool + r.Below(kTurnPool)];
+    *chars += user.nominal;
+    out.Lit("{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":");
+    out.Put(user.json);
+    out.Lit("}]},");
     if (agentic && a.kit != kNone32) {
-      std::string name, args;
-      WriteToolCall(kit_seeds[a.kit], r, name, args);
+      const Turn& call = tool_calls[a.kit * kTurnPool + r.Below(kTurnPool)];
+      const Turn& result = tool_results[r.Below(kTurnPool)];
+      *chars += call.nominal + result.nominal;
       const uint64_t call_id = r.Next();
-      out.append("{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_");
-      AppendHex(out, call_id, 12);
-      out.append("\",\"name\":");
-      AppendJsonString(out, name);
-      out.append(",\"arguments\":");
-      out.append(args);
-      out.append(
-          "}]},{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\",\"id\":\"call_");
-      AppendHex(out, call_id, 12);
-      out.append("\",\"result\":");
-      scratch.clear();
-      WriteToolResult(r, scratch);
-      *chars += scratch.size() + args.size();
-      AppendJsonString(out, scratch);
-      out.append("}]},");
+      out.Lit("{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_");
+      out.Hex(call_id, 12);
+      out.Lit("\",");
+      out.Put(call.json);
+      out.Lit("}]},{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\",\"id\":\"call_");
+      out.Hex(call_id, 12);
+      out.Lit("\",\"result\":");
+      out.Put(result.json);
+      out.Lit("}]},");
     } else {
-      scratch.clear();
-      WriteAssistantTurn(spec, r, scratch);
-      *chars += scratch.size();
-      out.append("{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":");
-      AppendJsonString(out, scratch);
-      out.append("}]},");
+      const Turn& answer = answer_turns[pool + r.Below(kTurnPool)];
+      *chars += answer.nominal;
+      out.Lit("{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":");
+      out.Put(answer.json);
+      out.Lit("}]},");
     }
   }
-  scratch.clear();
-  WriteUserPrompt(spec, r, scratch);
-  *chars += scratch.size();
-  out.append("{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":");
-  AppendJsonString(out, scratch);
-  out.append("}]}]");
+  size_t nominal = 0;
+  const std::string_view prompt = WriteUserPromptView(spec, r, &nominal);
+  *chars += nominal;
+  out.Lit("{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":");
+  out.Json(prompt);
+  out.Lit("}]}]");
 }
 
-void Generator::Impl::Render(const Pending& ev, std::string& out, std::string& scratch) const {
+void Generator::Impl::Render(const Pending& ev, OutBuf& out, RenderState& st) const {
   const Account& a = accounts[ev.account];
   Rng r(ev.seed);
   PromptSpec spec;
   spec.language = a.language;
+  spec.body_scale = kBodyScale;
+  spec.body_chars_max = kBodyCharsMax;
   bool agentic = false, tools = false;
   bool attack = false;
-  double temperature = a.temperature_x10 < 0 ? -1 : a.temperature_x10 / 10.0;
+  int temperature_x10 = a.temperature_x10;  // -1: not sent
   uint32_t system_prompt = a.system_prompt;
   uint32_t address = a.address;
   uint16_t ua = a.ua;
   uint64_t out_median = 350;
-  const std::string* model = &sc.models[Draw(sc.model_mix, r)];
+  const size_t new_model = sc.models.size();  // index into model_json
+  size_t model = Draw(sc.model_mix, r);
   if (a.src == Src::kPersona) {
     const PersonaSpec& p = sc.personas[a.spec];
     spec.capability = static_cast<Capability>(Draw(p.capabilities, r));
@@ -763,24 +971,24 @@ void Generator::Impl::Render(const Pending& ev, std::string& out, std::string& s
       default:
         break;
     }
-    if (ev.time >= a.adoption && release != kNever && r.Chance(0.4)) model = &sc.new_model;
+    if (ev.time >= a.adoption && release != kNever && r.Chance(0.4)) model = new_model;
   } else {
     const CampaignSpec& c = sc.campaigns[a.spec];
-    const CampaignState& st = campaigns[a.spec];
-    address = st.proxies[r.Below(st.proxies.size())];
+    const CampaignState& cs = campaigns[a.spec];
+    address = cs.proxies[r.Below(cs.proxies.size())];
     if (ev.flags & kFlagResold) {
       // A reseller's customer: an ordinary request passed through the network.
       spec.capability =
           static_cast<Capability>(r.Below(static_cast<uint64_t>(Capability::kCount) - 1));
       spec.frame = Frame::kNone;
       system_prompt = r.Chance(0.4) ? first_app_prompt + DrawPopular(r, app_prompts) : kNone32;
-      temperature = r.Chance(0.5) ? -1 : 0.7;
+      temperature_x10 = r.Chance(0.5) ? -1 : 7;
     } else {
       attack = true;
       spec.capability = static_cast<Capability>(Draw(c.capabilities, r));
       spec.frame = static_cast<Frame>(Draw(c.frames, r));
       spec.template_seed = MixSeed(
-          st.hash, static_cast<uint64_t>(spec.capability) * 16 + static_cast<uint64_t>(spec.frame),
+          cs.hash, static_cast<uint64_t>(spec.capability) * 16 + static_cast<uint64_t>(spec.frame),
           r.Below(c.templates));
       spec.paraphrase = c.paraphrase;
       spec.target_chars = static_cast<uint32_t>(300 + r.Below(900));
@@ -788,75 +996,77 @@ void Generator::Impl::Render(const Pending& ev, std::string& out, std::string& s
       tools = r.Chance(c.tool_use);
       agentic = tools;
       out_median = 2400;
-      if (ev.time >= st.pivot && r.Chance(c.new_model_pivot)) model = &sc.new_model;
+      if (ev.time >= cs.pivot && r.Chance(c.new_model_pivot)) model = new_model;
     }
   }
-  const TimeUs t = ev.time;
-  out.append("{\"time\":\"");
-  char tb[32];
-  out.append(tb, FormatRfc3339(t, tb));
-  out.append("\",\"user.id\":\"acct_");
-  AppendHex(out, a.key, 12);
-  out.append("\",\"gen_ai.response.id\":\"resp_");
-  AppendHex(out, MixSeed(seed, ev.seed), 16);
-  out.append("\",\"client.address\":\"");
+  // Members of bounded size (under 200 bytes), written through one pointer.
+  char* p = out.Room(256);
+  p = PutLit(p, "{\"time\":\"");
+  p += st.time.Format(ev.time, p);
+  p = PutHexDigits(PutLit(p, "\",\"user.id\":\"acct_"), a.key, 12);
+  p = PutHexDigits(PutLit(p, "\",\"gen_ai.response.id\":\"resp_"), MixSeed(seed, ev.seed), 16);
+  p = PutLit(p, "\",\"client.address\":\"");
   if (a.ipv6 && a.src == Src::kPersona && a.address != 0) {
-    AppendIpv6(out, MixSeed(seed, a.key));
+    p = PutIpv6(p, MixSeed(seed, a.key));
   } else {
-    AppendIpv4(out, address != 0 ? address : RandomPublicIpv4(r.Next()));
+    p = PutIpv4(p, address != 0 ? address : RandomPublicIpv4(r.Next()));
   }
-  out.append("\",\"user_agent.original\":");
-  AppendJsonString(out, kUserAgents[ua % kUaCount]);
-  out.append(",\"gen_ai.operation.name\":\"chat\",\"gen_ai.request.model\":");
-  AppendJsonString(out, *model);
+  out.Advance(PutLit(p, "\",\"user_agent.original\":"));
+  out.Put(ua_json[ua % kUaCount]);
+  out.Lit(",\"gen_ai.operation.name\":\"chat\",\"gen_ai.request.model\":");
+  out.Put(model_json[model]);
   if (a.max_tokens) {
-    out.append(",\"gen_ai.request.max_tokens\":");
-    AppendJsonInt(out, a.max_tokens);
+    out.Lit(",\"gen_ai.request.max_tokens\":");
+    out.Int(a.max_tokens);
   }
-  if (temperature >= 0) {
-    out.append(",\"gen_ai.request.temperature\":");
-    AppendJsonNumber(out, temperature);
+  if (temperature_x10 >= 0) {
+    out.Lit(",\"gen_ai.request.temperature\":");
+    out.Put(temperature_json[std::min(temperature_x10, 10)]);
   }
   if (ev.conversation != 0 || agentic) {
-    out.append(",\"gen_ai.conversation.id\":\"conv_");
-    AppendHex(out, MixSeed(a.key, ev.conversation ? ev.conversation : ev.seed), 12);
-    out.push_back('"');
+    out.Lit(",\"gen_ai.conversation.id\":\"conv_");
+    out.Hex(MixSeed(a.key, ev.conversation ? ev.conversation : ev.seed), 12);
+    out.Lit("\"");
   }
   size_t chars = 0;
   if (system_prompt != kNone32) {
-    out.append(",\"gen_ai.system_instructions\":");
-    out.append(prompts[system_prompt]);
-    chars += prompts[system_prompt].size();
+    out.Lit(",\"gen_ai.system_instructions\":");
+    out.Put(prompts[system_prompt]);
+    chars += prompt_nominal[system_prompt];
   }
   Pending msg_ev = ev;
   if (attack && agentic) msg_ev.turn = static_cast<uint16_t>(r.Below(4));
-  RenderMessages(msg_ev, a, spec, agentic, r, out, scratch, &chars);
+  RenderMessages(msg_ev, a, spec, agentic, r, out, st, &chars);
   if (tools && a.kit != kNone32) {
-    out.append(",\"gen_ai.tool.definitions\":");
-    out.append(kits[a.kit]);
-    chars += kits[a.kit].size();
+    out.Lit(",\"gen_ai.tool.definitions\":");
+    out.Put(kits[a.kit]);
+    chars += kit_nominal[a.kit];
   }
   // Attack accounts run at full usage and hit rate limits.
   const double limited = attack ? 0.06 : 0.003;
   const bool throttled = r.Chance(limited);
   const int64_t input_tokens = static_cast<int64_t>(chars / 4 + 8);
-  out.append(",\"gen_ai.usage.input_tokens\":");
-  AppendJsonInt(out, input_tokens);
+  out.Lit(",\"gen_ai.usage.input_tokens\":");
+  out.Int(input_tokens);
   if (throttled) {
-    out.append(",\"gen_ai.usage.output_tokens\":0,\"http.response.status_code\":429}\n");
+    out.Lit(",\"gen_ai.usage.output_tokens\":0,\"http.response.status_code\":429}\n");
     return;
   }
   int64_t output =
-      static_cast<int64_t>(r.LogNormal(static_cast<double>(out_median), attack ? 0.4 : 0.8));
+      static_cast<int64_t>(FastLogNormal(r, static_cast<double>(out_median), attack ? 0.4 : 0.8));
   const int64_t cap = a.max_tokens ? a.max_tokens : 8192;
   const bool length = output >= cap;
   output = std::clamp<int64_t>(output, 1, cap);
-  out.append(",\"gen_ai.usage.output_tokens\":");
-  AppendJsonInt(out, output);
-  out.append(length                     ? ",\"gen_ai.response.finish_reasons\":[\"length\"]"
-             : agentic && r.Chance(0.5) ? ",\"gen_ai.response.finish_reasons\":[\"tool_calls\"]"
-                                        : ",\"gen_ai.response.finish_reasons\":[\"stop\"]");
-  out.append(",\"http.response.status_code\":200}\n");
+  out.Lit(",\"gen_ai.usage.output_tokens\":");
+  out.Int(output);
+  if (length) {
+    out.Lit(",\"gen_ai.response.finish_reasons\":[\"length\"]");
+  } else if (agentic && r.Chance(0.5)) {
+    out.Lit(",\"gen_ai.response.finish_reasons\":[\"tool_calls\"]");
+  } else {
+    out.Lit(",\"gen_ai.response.finish_reasons\":[\"stop\"]");
+  }
+  out.Lit(",\"http.response.status_code\":200}\n");
 }
 
 Generator::Generator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -936,68 +1146,160 @@ void Generator::WriteLabels(std::string& out) const {
 
 const SimStats& Generator::stats() const { return impl_->stats; }
 
+void Generator::Impl::PrepareDay(uint32_t day, std::vector<Pending>& out, DayStats* ds) {
+  ScheduleDay(day, out);
+  // Duplicated deliveries: the same request logged twice, right after itself.
+  if (sc.duplicate_rate > 0) {
+    Rng r(MixSeed(seed, 0xd0bu, day));
+    std::vector<Pending> with_dups;
+    with_dups.reserve(out.size() + out.size() / 100);
+    for (const Pending& p : out) {
+      with_dups.push_back(p);
+      if (r.Chance(sc.duplicate_rate)) {
+        with_dups.push_back(p);
+        with_dups.back().flags |= kFlagDuplicate;
+      }
+    }
+    out.swap(with_dups);
+  }
+  // Only these members of the accounts are written while other threads
+  // render (and read the others).
+  for (const Pending& p : out) {
+    if (p.flags & kFlagDuplicate) {
+      ++ds->duplicates;
+      continue;
+    }
+    Account& a = accounts[p.account];
+    ++a.requests;
+    a.first_seen = std::min(a.first_seen, p.time);
+    a.last_seen = std::max(a.last_seen, p.time);
+    if (a.src == Src::kCampaign) ++ds->attack_events;
+  }
+}
+
+// Pipeline: a helper thread prepares day d+1 while day d is rendered; the
+// `threads` workers render blocks of a day into a ring of reused buffers and
+// this thread hands finished blocks to the sink in order, so rendering goes on
+// while the sink writes. Memory: two days of pending events and the ring.
 Status Generator::Run(const Sink& sink) {
   Impl& m = *impl_;
-  std::vector<Pending> day_events;
-  constexpr size_t kBlock = 2048;
-  const int workers = m.threads;
-  const size_t window = static_cast<size_t>(workers) * 8;
-  std::vector<std::string> buffers(window);
+  // Small blocks keep the ring of buffers in cache between the worker that
+  // writes a block and the sink that reads it.
+  constexpr size_t kBlock = 128;  // events per block
+  const size_t workers = static_cast<size_t>(m.threads);
+  const size_t ring = workers * 8;
+
+  struct Slot {
+    OutBuf buf;
+    size_t block = SIZE_MAX;
+    bool ready = false;
+  };
+  std::vector<Slot> slots(ring);
+  std::mutex mu;
+  std::condition_variable work_cv, ready_cv;
+  // Guarded by mu. The sink thread sleeps until blocks [delivered, want] are
+  // all ready (a few at a time, so that it is not woken for every block).
+  const std::vector<Pending>* events = nullptr;
+  size_t blocks = 0, next_block = 0, delivered = 0, want = 0;
+  bool stop = false;
+  constexpr size_t kBatch = 4;
+  auto batch_ready = [&] {
+    for (size_t b = delivered; b <= want; ++b) {
+      const Slot& slot = slots[b % ring];
+      if (!slot.ready || slot.block != b) return false;
+    }
+    return true;
+  };
+
+  auto work = [&] {
+    RenderState st;
+    std::unique_lock<std::mutex> lk(mu);
+    for (;;) {
+      work_cv.wait(lk,
+                   [&] { return stop || (next_block < blocks && next_block < delivered + ring); });
+      if (stop) return;
+      const size_t b = next_block++;
+      const std::vector<Pending>& evs = *events;
+      Slot& slot = slots[b % ring];
+      lk.unlock();
+      slot.buf.Clear();
+      const size_t end = std::min(evs.size(), (b + 1) * kBlock);
+      for (size_t i = b * kBlock; i < end; ++i) {
+        // The account of a later event: accounts are read in random order.
+        if (i + 4 < end) __builtin_prefetch(&m.accounts[evs[i + 4].account]);
+        m.Render(evs[i], slot.buf, st);
+      }
+      lk.lock();
+      slot.block = b;
+      slot.ready = true;
+      if (b <= want && batch_ready()) ready_cv.notify_one();
+    }
+  };
+
+  std::vector<Pending> today, tomorrow;
+  DayStats today_stats, tomorrow_stats;
+  std::thread preparer;
+  std::vector<std::thread> pool;
+  auto shutdown = [&] {
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      stop = true;
+    }
+    work_cv.notify_all();
+    for (auto& t : pool) t.join();
+    pool.clear();
+    if (preparer.joinable()) preparer.join();
+  };
+  for (size_t t = 0; t < workers; ++t) pool.emplace_back(work);
+
+  if (m.sc.days > 0) m.PrepareDay(0, today, &today_stats);
   for (uint32_t day = 0; day < m.sc.days; ++day) {
-    m.ScheduleDay(day, day_events);
-    // Duplicated deliveries: the same request logged twice, right after itself.
-    if (m.sc.duplicate_rate > 0) {
-      Rng r(MixSeed(m.seed, 0xd0bu, day));
-      std::vector<Pending> with_dups;
-      with_dups.reserve(day_events.size() + day_events.size() / 100);
-      for (const Pending& p : day_events) {
-        with_dups.push_back(p);
-        if (r.Chance(m.sc.duplicate_rate)) {
-          with_dups.push_back(p);
-          with_dups.back().flags |= kFlagDuplicate;
+    if (day + 1 < m.sc.days) {
+      tomorrow_stats = DayStats{};
+      preparer = std::thread([&m, &tomorrow, &tomorrow_stats, day] {
+        m.PrepareDay(day + 1, tomorrow, &tomorrow_stats);
+      });
+    }
+    m.stats.duplicates += today_stats.duplicates;
+    m.stats.attack_events += today_stats.attack_events;
+    const size_t n = (today.size() + kBlock - 1) / kBlock;
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      events = &today;
+      blocks = n;
+      next_block = 0;
+      delivered = 0;
+      want = 0;
+    }
+    work_cv.notify_all();
+    for (size_t b = 0; b < n; ++b) {
+      Slot& slot = slots[b % ring];
+      {
+        std::unique_lock<std::mutex> lk(mu);
+        if (!slot.ready || slot.block != b) {
+          want = std::min(n, b + kBatch) - 1;
+          ready_cv.wait(lk, batch_ready);
         }
       }
-      day_events.swap(with_dups);
-    }
-    for (const Pending& p : day_events) {
-      if (p.flags & kFlagDuplicate) {
-        ++m.stats.duplicates;
-        continue;
+      m.stats.bytes += slot.buf.size();
+      Status s = sink(slot.buf.view());
+      if (!s.ok()) {
+        shutdown();
+        return s;
       }
-      Account& a = m.accounts[p.account];
-      ++a.requests;
-      a.first_seen = std::min(a.first_seen, p.time);
-      a.last_seen = std::max(a.last_seen, p.time);
-      if (a.src == Src::kCampaign) ++m.stats.attack_events;
-    }
-    // Render blocks on worker threads, a window at a time, and hand them to
-    // the sink in order. Window buffers are reused, so memory stays at a few
-    // blocks per worker.
-    const size_t blocks = (day_events.size() + kBlock - 1) / kBlock;
-    for (size_t w0 = 0; w0 < blocks; w0 += window) {
-      const size_t w1 = std::min(blocks, w0 + window);
-      std::atomic<size_t> next{w0};
-      auto render = [&] {
-        std::string scratch;
-        for (size_t b; (b = next.fetch_add(1)) < w1;) {
-          std::string& out = buffers[b - w0];
-          out.clear();
-          const size_t end = std::min(day_events.size(), (b + 1) * kBlock);
-          for (size_t i = b * kBlock; i < end; ++i) m.Render(day_events[i], out, scratch);
-        }
-      };
-      std::vector<std::thread> pool;
-      for (int t = 1; t < workers; ++t) pool.emplace_back(render);
-      render();
-      for (auto& t : pool) t.join();
-      for (size_t b = w0; b < w1; ++b) {
-        m.stats.bytes += buffers[b - w0].size();
-        Status s = sink(buffers[b - w0]);
-        if (!s.ok()) return s;
+      {
+        std::lock_guard<std::mutex> lk(mu);
+        slot.ready = false;
+        delivered = b + 1;
       }
+      work_cv.notify_all();
     }
-    m.stats.events += day_events.size();
+    m.stats.events += today.size();
+    if (preparer.joinable()) preparer.join();
+    today.swap(tomorrow);
+    today_stats = tomorrow_stats;
   }
+  shutdown();
   return Status::Ok();
 }
 

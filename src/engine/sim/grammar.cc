@@ -1149,7 +1149,7 @@ struct Writer {
     List l = words;
     while (l.n > 1 && l.p[l.n - 1].empty()) --l.n;
     const Sv w = ParaList(c, part, l);
-    std::string& o = c.out;
+    Text& o = c.out;
     switch (st) {
       case kStColon:
         o.append(w).append(":\n");
@@ -1195,14 +1195,21 @@ struct Writer {
     c.out.push_back('>');
   }
   void AppendTag(Sv w) {
-    for (char ch : w) {
-      char t = ch == ' ' ? '_' : ch;
+    const size_t at = c.out.size();
+    c.out.append(w);
+    for (size_t i = at; i < c.out.size(); ++i) {
+      char& t = c.out[i];
+      if (t == ' ') t = '_';
       if (t >= 'A' && t <= 'Z') t = static_cast<char>(t + 32);
-      c.out.push_back(t);
     }
   }
   void AppendUpper(Sv w) {
-    for (char ch : w) c.out.push_back(ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 32) : ch);
+    const size_t at = c.out.size();
+    c.out.append(w);
+    for (size_t i = at; i < c.out.size(); ++i) {
+      char& t = c.out[i];
+      if (t >= 'a' && t <= 'z') t = static_cast<char>(t - 32);
+    }
   }
   // A labelled body; its text is written by Finish.
   void Block(Role r, Body b, uint8_t weight) {
@@ -1273,7 +1280,7 @@ void Writer::Render(Body b, size_t budget) {
 // Moves out[old..] (just written) to position `pos`, shifting out[pos..old)
 // behind it. Copies the smaller side through a reused per-thread buffer
 // (std::rotate on bytes is several times slower).
-void MoveTail(std::string& out, size_t pos, size_t old) {
+void MoveTail(Text& out, size_t pos, size_t old) {
   const size_t b = out.size() - old, t = old - pos;
   if (b == 0 || t == 0) return;
   thread_local std::string tmp;
@@ -1291,9 +1298,11 @@ void MoveTail(std::string& out, size_t pos, size_t old) {
 
 void Writer::Finish(size_t target) {
   const size_t written = c.out.size() - start;
-  const size_t remaining = target > written ? target - written : 0;
+  const size_t full = target > written ? target - written : 0;
+  const size_t remaining = c.BodyBudget(full);
   uint32_t weight_left = 0;
   for (int i = 0; i < ndefs; ++i) weight_left += defs[i].weight;
+  const uint32_t weight_total = weight_left;
   size_t left = remaining;
   // In text order (an error log follows its code and names the same
   // identifiers); each insertion shifts the later positions. What one body
@@ -1306,6 +1315,9 @@ void Writer::Finish(size_t target) {
     const size_t old = c.out.size();
     Render(d.body, budget);
     const size_t used = c.out.size() - old;
+    if (remaining < full && weight_total > 0) {
+      c.CountLeftOut(full * d.weight / weight_total, budget, used);
+    }
     left = left > used ? left - used : 0;
     MoveTail(c.out, d.pos + shift, old);
     shift += used;
@@ -1448,7 +1460,7 @@ void WriteRubric(Writer& w) {
     }
     const uint32_t pts = kRubPoints[(h >> 32) % std::size(kRubPoints)];
     max_total += pts;
-    std::string& o = c.out;
+    Text& o = c.out;
     switch (line_style) {
       case 0:
         o.append("- ").append(cr->name).append(" (0-");
@@ -1642,8 +1654,18 @@ void WriteEnglish(Ctx& c, size_t target, bool explicit_target) {
 }  // namespace
 }  // namespace gram
 
-void WriteUserPrompt(const PromptSpec& spec, Rng& rng, std::string& out) {
-  gram::Ctx c(rng, out);
+size_t WriteUserPrompt(const PromptSpec& spec, Rng& rng, std::string& out) {
+  size_t nominal = 0;
+  const std::string_view text = WriteUserPromptView(spec, rng, &nominal);
+  out.append(text.data(), text.size());
+  return nominal;
+}
+
+std::string_view WriteUserPromptView(const PromptSpec& spec, Rng& rng, size_t* nominal) {
+  gram::Text& text = gram::ThreadText();
+  gram::Ctx c(rng, text);
+  c.body_scale = std::clamp(spec.body_scale, 0.0, 1.0);
+  if (spec.body_chars_max != 0) c.body_max = spec.body_chars_max;
   c.tseed = spec.template_seed;
   c.paraphrase = std::clamp(spec.paraphrase, 0.0, 1.0);
   c.cap = static_cast<size_t>(spec.capability) < static_cast<size_t>(Capability::kCount)
@@ -1657,9 +1679,11 @@ void WriteUserPrompt(const PromptSpec& spec, Rng& rng, std::string& out) {
   const size_t target = spec.target_chars ? spec.target_chars : gram::NaturalLength(c);
   if (c.lang != Language::kEnglish) {
     gram::WriteLocalPrompt(c, target);
-    return;
+  } else {
+    gram::WriteEnglish(c, target, spec.target_chars != 0);
   }
-  gram::WriteEnglish(c, target, spec.target_chars != 0);
+  *nominal = text.size() + c.nominal_extra;
+  return text.view();
 }
 
 }  // namespace hw::sim

@@ -8,6 +8,7 @@
 // JSON.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -79,10 +80,24 @@ struct PromptSpec {
   // stays within about 0.5x..2x); 0 picks a natural length for the
   // capability.
   uint32_t target_chars = 0;
+  // 0..1: share of their budget that bodies (code, logs, tables, context,
+  // answers) get. Every other choice (skeleton, compact or not, which bodies)
+  // is made on the unscaled target, so a smaller scale gives the same prompt
+  // with shorter bodies (a log that abbreviates long pastes).
+  double body_scale = 1;
+  // If not 0, bodies together get at most this many characters after
+  // body_scale (very long pastes are cut short).
+  uint32_t body_chars_max = 0;
 };
 
-// The new user prompt.
-void WriteUserPrompt(const PromptSpec& spec, Rng& rng, std::string& out);
+// The new user prompt. Returns its nominal length: the characters written
+// plus what body_scale and body_chars_max left out (an estimate), for token
+// counts.
+size_t WriteUserPrompt(const PromptSpec& spec, Rng& rng, std::string& out);
+// The same text without the copy: a view of a per-thread buffer, valid until
+// the next call of a function of this header on the same thread. Sets
+// `*nominal` as WriteUserPrompt returns it.
+std::string_view WriteUserPromptView(const PromptSpec& spec, Rng& rng, size_t* nominal);
 
 enum class SystemKind : uint8_t {
   kNone,
@@ -100,16 +115,28 @@ enum class SystemKind : uint8_t {
 void WriteSystemPrompt(SystemKind kind, uint64_t seed, Language language, Rng& rng,
                        std::string& out);
 
+// How much of each tool's schema WriteToolDefinitionsJson writes. Every level
+// has the same tools, in the same order, with the same names and
+// descriptions.
+enum class ToolSchema : uint8_t {
+  kFull,       // parameters with types, enums and descriptions
+  kTypesOnly,  // parameters without their descriptions
+  kNone,       // no "parameters" member
+};
 // A JSON array of tool definitions in log format v1 shape
 // ([{"type":"function","name":...,"description":...,"parameters":{JSON Schema}}]),
 // a pure function of `kit_seed` (3 to 12 tools: file editing, shell, search,
 // browser, database, ... chosen and named by the seed).
-void WriteToolDefinitionsJson(uint64_t kit_seed, std::string& out);
+void WriteToolDefinitionsJson(uint64_t kit_seed, std::string& out,
+                              ToolSchema schema = ToolSchema::kFull);
 // A tool name from the kit of `kit_seed`, and JSON arguments for a call to it.
 void WriteToolCall(uint64_t kit_seed, Rng& rng, std::string& name_out, std::string& args_json_out);
-// A short tool result (file contents, command output, search hits), plain text.
-void WriteToolResult(Rng& rng, std::string& out);
-// An earlier assistant turn of a conversation (a short answer), plain text.
-void WriteAssistantTurn(const PromptSpec& spec, Rng& rng, std::string& out);
+// A short tool result (file contents, command output, search hits), plain
+// text; `body_scale` (0..1) shortens file contents and tables. Returns the
+// nominal length (as for WriteUserPrompt).
+size_t WriteToolResult(Rng& rng, std::string& out, double body_scale = 1);
+// An earlier assistant turn of a conversation (a short answer), plain text;
+// its length follows spec.body_scale. Returns the nominal length.
+size_t WriteAssistantTurn(const PromptSpec& spec, Rng& rng, std::string& out);
 
 }  // namespace hw::sim

@@ -493,8 +493,14 @@ struct LocalWriter {
     c.out.append(label);
     c.out.push_back('\n');
   }
-  // A body that suits the capability (code, table, log), sized to `budget`.
-  void Body(size_t budget) {
+  // A body that suits the capability (code, table, log), sized to `full` as
+  // shortened by body_scale and body_max.
+  void Body(size_t full) {
+    const size_t budget = c.BodyBudget(full), start_size = c.out.size();
+    BodyOf(budget);
+    c.CountLeftOut(full, budget, c.out.size() - start_size);
+  }
+  void BodyOf(size_t budget) {
     switch (c.cap) {
       case Capability::kSoftwareEngineering:
         if (SkelChance(c, part++, 0.85)) {
@@ -518,12 +524,14 @@ struct LocalWriter {
         break;
     }
   }
-  void LocalAnswerBody(size_t budget) {
+  void LocalAnswerBody(size_t full) {
+    const size_t budget = c.BodyBudget(full), start_size = c.out.size();
     if (c.cap == Capability::kSoftwareEngineering) {
-      Code(c, budget, false);
+      Code(c, budget, c.body_scale < 1 || c.body_max != SIZE_MAX);
     } else {
       Emit(c, Pick(c.rng, t.answer));
     }
+    c.CountLeftOut(full, budget, c.out.size() - start_size);
   }
 };
 
@@ -553,6 +561,7 @@ void WriteLocalPrompt(Ctx& c, size_t target) noexcept {
   const bool tmpl = c.tseed != 0;
   if (!tmpl) c.casual = c.rng.Chance(0.3);
   const List req = t.req[static_cast<size_t>(c.cap) % 8];
+  // Full budgets; LocalWriter::Body shortens them.
   auto body_budget = [&]() -> size_t {
     const size_t used = c.out.size() - w.start + 60;
     return target > used ? target - used : 0;
@@ -613,7 +622,10 @@ void WriteLocalPrompt(Ctx& c, size_t target) noexcept {
       break;
   }
   // Details people add; stop near the target.
-  for (int i = 0; i < 4 && c.out.size() - w.start + 30 < target; ++i) {
+  // With shortened bodies the details stop near the shortened target.
+  const size_t detail_target =
+      c.body_scale >= 1 ? target : static_cast<size_t>(static_cast<double>(target) * c.body_scale);
+  for (int i = 0; i < 4 && c.out.size() - w.start + 30 < detail_target; ++i) {
     if (i == 0) w.Break();
     w.Sentence(t.extra);
   }

@@ -508,7 +508,8 @@ void WriteSystemPrompt(SystemKind kind, uint64_t seed, Language language, Rng& r
   // Every choice comes from a stream of (kind, seed): the text never depends
   // on the caller's rng state.
   Rng r(MixSeed(seed, 0x5157e3u, static_cast<uint64_t>(kind)));
-  gram::Ctx c(r, out);
+  gram::Text& text = gram::ThreadText();
+  gram::Ctx c(r, text);
   c.tseed = seed;
   c.lang = language;
   switch (kind) {
@@ -530,6 +531,7 @@ void WriteSystemPrompt(SystemKind kind, uint64_t seed, Language language, Rng& r
     default:
       return;
   }
+  out.append(text.data(), text.size());
   const size_t li = static_cast<size_t>(language);
   if (li > 0 && li < std::size(gram::kAnswerIn)) {
     out.append("\n\n");

@@ -489,7 +489,31 @@ constexpr Sv kCmdOut[] = {
 }  // namespace
 }  // namespace gram
 
-void WriteToolDefinitionsJson(uint64_t kit_seed, std::string& out) {
+namespace gram {
+namespace {
+
+// MakeKit memoized per thread: a run calls tools of a handful of kits
+// millions of times.
+const Kit& CachedKit(uint64_t kit_seed) noexcept {
+  struct Entry {
+    uint64_t seed = 0;
+    bool valid = false;
+    Kit kit;
+  };
+  thread_local Entry cache[16];
+  Entry& e = cache[MixSeed(kit_seed, 0xc4c7u) & 15];
+  if (!e.valid || e.seed != kit_seed) {
+    e.kit = MakeKit(kit_seed);
+    e.seed = kit_seed;
+    e.valid = true;
+  }
+  return e.kit;
+}
+
+}  // namespace
+}  // namespace gram
+
+void WriteToolDefinitionsJson(uint64_t kit_seed, std::string& out, ToolSchema schema) {
   const gram::Kit k = gram::MakeKit(kit_seed);
   out.push_back('[');
   for (uint32_t i = 0; i < k.n; ++i) {
@@ -499,6 +523,10 @@ void WriteToolDefinitionsJson(uint64_t kit_seed, std::string& out) {
     AppendJsonString(out, t.names[k.name_var[i]]);
     out.append(",\"description\":");
     AppendJsonString(out, t.descs[k.desc_var[i]]);
+    if (schema == ToolSchema::kNone) {
+      out.push_back('}');
+      continue;
+    }
     out.append(",\"parameters\":{\"type\":\"object\",\"properties\":{");
     bool first = true;
     for (const gram::Param& p : t.params) {
@@ -517,8 +545,10 @@ void WriteToolDefinitionsJson(uint64_t kit_seed, std::string& out) {
         }
         out.push_back(']');
       }
-      out.append(",\"description\":");
-      AppendJsonString(out, p.desc);
+      if (schema == ToolSchema::kFull) {
+        out.append(",\"description\":");
+        AppendJsonString(out, p.desc);
+      }
       out.push_back('}');
     }
     out.append("},\"required\":[");
@@ -536,7 +566,7 @@ void WriteToolDefinitionsJson(uint64_t kit_seed, std::string& out) {
 }
 
 void WriteToolCall(uint64_t kit_seed, Rng& rng, std::string& name_out, std::string& args_json_out) {
-  const gram::Kit k = gram::MakeKit(kit_seed);
+  const gram::Kit& k = gram::CachedKit(kit_seed);
   const uint32_t i = static_cast<uint32_t>(rng.Below(k.n));
   const gram::Tool& t = gram::kTools[k.tool[i]];
   name_out.append(t.names[k.name_var[i]]);
@@ -554,12 +584,23 @@ void WriteToolCall(uint64_t kit_seed, Rng& rng, std::string& name_out, std::stri
   args_json_out.push_back('}');
 }
 
-void WriteToolResult(Rng& rng, std::string& out) {
-  gram::Ctx c(rng, out);
+size_t WriteToolResult(Rng& rng, std::string& out, double body_scale) {
+  const size_t start = out.size();
+  size_t left_out = 0;
+  // Bodies go through `c` (flushed at the end), the other results straight
+  // to `out`.
+  gram::Text& text = gram::ThreadText();
+  gram::Ctx c(rng, text);
   c.cap = Capability::kSoftwareEngineering;
+  const double scale = std::clamp(body_scale, 0.0, 1.0);
+  auto scaled = [scale, &left_out](uint64_t budget) {
+    const size_t b = static_cast<size_t>(static_cast<double>(budget) * scale);
+    left_out += budget - b;
+    return b;
+  };
   switch (rng.Below(7)) {
     case 0:  // file contents
-      gram::CodeBare(c, 150 + rng.Below(500));
+      gram::CodeBare(c, scaled(150 + rng.Below(500)));
       break;
     case 1: {  // test run
       const uint64_t passed = 5 + rng.Below(400), failed = rng.Below(4);
@@ -601,7 +642,7 @@ void WriteToolResult(Rng& rng, std::string& out) {
       break;
     case 4:
       c.cap = Capability::kDataAnalysis;
-      gram::Csv(c, 100 + rng.Below(300));
+      gram::Csv(c, scaled(100 + rng.Below(300)));
       break;
     case 5:
       out.append(gram::Pick(rng, gram::Of(gram::kCmdOut)));
@@ -610,22 +651,29 @@ void WriteToolResult(Rng& rng, std::string& out) {
       gram::Observation(c, 80);
       break;
   }
+  out.append(text.data(), text.size());
+  return out.size() - start + left_out;
 }
 
-void WriteAssistantTurn(const PromptSpec& spec, Rng& rng, std::string& out) {
-  gram::Ctx c(rng, out);
+size_t WriteAssistantTurn(const PromptSpec& spec, Rng& rng, std::string& out) {
+  gram::Text& text = gram::ThreadText();
+  gram::Ctx c(rng, text);
   c.cap = static_cast<size_t>(spec.capability) < static_cast<size_t>(Capability::kCount)
               ? spec.capability
               : Capability::kGeneralChat;
   c.lang = static_cast<size_t>(spec.language) < static_cast<size_t>(Language::kCount)
                ? spec.language
                : Language::kEnglish;
-  const size_t budget = static_cast<size_t>(std::clamp(rng.LogNormal(220, 0.6), 40.0, 1500.0));
+  const double scale = std::clamp(spec.body_scale, 0.0, 1.0);
+  const double full = std::clamp(rng.LogNormal(220, 0.6), 40.0, 1500.0);
+  const size_t budget = static_cast<size_t>(full * scale);
   if (c.lang != Language::kEnglish) {
     gram::LocalAnswer(c, budget);
   } else {
     gram::Answer(c, budget);
   }
+  out.append(text.data(), text.size());
+  return text.size() + (static_cast<size_t>(full) - budget);
 }
 
 }  // namespace hw::sim

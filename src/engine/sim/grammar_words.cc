@@ -920,7 +920,7 @@ uint32_t CachedId(Ctx& c, Id id, uint32_t n) noexcept {
   return c.ids[id];
 }
 
-void Append2(std::string& out, uint32_t v) noexcept {
+void Append2(Text& out, uint32_t v) noexcept {
   out.push_back(static_cast<char>('0' + v / 10 % 10));
   out.push_back(static_cast<char>('0' + v % 10));
 }
@@ -1513,23 +1513,47 @@ constexpr Sv kAnsTail[] = {
 
 uint32_t CodeLanguageCount() noexcept { return static_cast<uint32_t>(std::size(kLangs)); }
 
-void AppendUint(std::string& out, uint64_t v) noexcept {
+namespace {
+
+template <typename Out>
+void AppendUintTo(Out& out, uint64_t v) noexcept {
   char buf[20];
-  int n = 0;
+  char* p = buf + sizeof buf;
   do {
-    buf[n++] = static_cast<char>('0' + v % 10);
+    *--p = static_cast<char>('0' + v % 10);
     v /= 10;
   } while (v != 0);
-  while (n > 0) out.push_back(buf[--n]);
+  out.append(p, static_cast<size_t>(buf + sizeof buf - p));
 }
 
-void LowerAt(std::string& out, size_t pos) noexcept {
+}  // namespace
+
+void AppendUint(std::string& out, uint64_t v) noexcept { AppendUintTo(out, v); }
+void AppendUint(Text& out, uint64_t v) noexcept { AppendUintTo(out, v); }
+
+void Text::Grow(size_t need) {
+  size_t cap = cap_ < 256 ? 256 : cap_ * 2;
+  while (cap - n_ < need) cap *= 2;
+  std::unique_ptr<char[]> b(new char[cap]);
+  if (n_ > 0) std::memcpy(b.get(), p_, n_);
+  buf_ = std::move(b);
+  p_ = buf_.get();
+  cap_ = cap;
+}
+
+Text& ThreadText() noexcept {
+  thread_local Text text;
+  text.clear();
+  return text;
+}
+
+void LowerAt(Text& out, size_t pos) noexcept {
   if (pos < out.size() && out[pos] >= 'A' && out[pos] <= 'Z')
     out[pos] = static_cast<char>(out[pos] + 32);
 }
 
 void Typo(Ctx& c, size_t from) noexcept {
-  std::string& o = c.out;
+  Text& o = c.out;
   if (o.size() < from + 4) return;
   for (int attempt = 0; attempt < 4; ++attempt) {
     const size_t i = from + static_cast<size_t>(c.rng.Below(o.size() - from - 1));
@@ -1544,7 +1568,7 @@ void Typo(Ctx& c, size_t from) noexcept {
           o.erase(i, 1);
           break;
         default:  // doubled letter
-          o.insert(o.begin() + static_cast<std::ptrdiff_t>(i), a);
+          o.insert(i, a);
           break;
       }
       return;
@@ -1655,7 +1679,7 @@ uint32_t SlotIndex(Ctx& c, char letter) noexcept {
 namespace {
 
 void EmitSlot(Ctx& c, char s) noexcept {
-  std::string& o = c.out;
+  Text& o = c.out;
   const size_t cap = static_cast<size_t>(c.cap) % std::size(kTopics);
   switch (s) {
     case 'T':
@@ -1744,7 +1768,7 @@ void EmitSlot(Ctx& c, char s) noexcept {
 }
 
 void EmitAtSlot(Ctx& c, char s) noexcept {
-  std::string& o = c.out;
+  Text& o = c.out;
   switch (s) {
     case 'f':
       o.append(kVerb[CachedId(c, kIdVerb, std::size(kVerb))]);
@@ -1856,7 +1880,7 @@ void EmitAtSlot(Ctx& c, char s) noexcept {
 namespace {
 
 // "a" before a slot value that starts with a vowel sound becomes "an".
-void FixArticle(std::string& o, size_t at) noexcept {
+void FixArticle(Text& o, size_t at) noexcept {
   if (at < 2 || at >= o.size() || o[at - 1] != ' ') return;
   const char a = o[at - 2];
   if (a != 'a' && a != 'A') return;
@@ -1867,7 +1891,7 @@ void FixArticle(std::string& o, size_t at) noexcept {
   for (Sv w : {Sv("one"), Sv("uni"), Sv("use"), Sv("eu"), Sv("Eu"), Sv("usu")}) {
     if (rest.substr(0, w.size()) == w) return;
   }
-  o.insert(o.begin() + static_cast<std::ptrdiff_t>(at - 1), 'n');
+  o.insert(at - 1, 'n');
 }
 
 }  // namespace
@@ -1875,7 +1899,7 @@ void FixArticle(std::string& o, size_t at) noexcept {
 void Emit(Ctx& c, Sv p) noexcept {
   size_t i = 0;
   while (i < p.size()) {
-    const size_t j = p.find('{', i);
+    const size_t j = FindChar(p, '{', i);
     if (j == Sv::npos || j + 2 >= p.size() || p[j + 2] != '}') {
       if (j == Sv::npos) {
         c.out.append(p.data() + i, p.size() - i);
@@ -1895,20 +1919,28 @@ void Emit(Ctx& c, Sv p) noexcept {
 
 void ResetIds(Ctx& c) noexcept { c.id_have = 0; }
 
-void EmitAt(Ctx& c, Sv p) noexcept {
+namespace {
+
+// EmitAt; after each piece (literal run or slot value) `stop()` may end the
+// text early by returning true.
+template <typename Stop>
+void EmitAtUntil(Ctx& c, Sv p, Stop&& stop) noexcept {
   size_t i = 0;
   while (i < p.size()) {
-    const size_t j = p.find('@', i);
+    const size_t j = FindChar(p, '@', i);
     if (j == Sv::npos || j + 1 >= p.size()) {
       c.out.append(p.data() + i, p.size() - i);
+      stop();
       return;
     }
     c.out.append(p.data() + i, j - i);
+    if (stop()) return;
     if (p[j + 1] == '{') {
       // Inline choice @{a|b|c}: count the options, then copy the drawn one.
       const size_t close = p.find('}', j + 2);
       if (close == Sv::npos) {
         c.out.append(p.data() + j, p.size() - j);
+        stop();
         return;
       }
       const Sv body = p.substr(j + 2, close - j - 2);
@@ -1923,17 +1955,44 @@ void EmitAt(Ctx& c, Sv p) noexcept {
       size_t e = body.find('|', s);
       if (e == Sv::npos) e = body.size();
       c.out.append(body.data() + s, e - s);
+      if (stop()) return;
       i = close + 1;
       continue;
     }
     EmitAtSlot(c, p[j + 1]);
+    if (stop()) return;
     i = j + 2;
   }
+}
+
+}  // namespace
+
+void EmitAt(Ctx& c, Sv p) noexcept {
+  EmitAtUntil(c, p, [] { return false; });
 }
 
 void CodeBare(Ctx& c, size_t budget, bool partial) noexcept {
   const CodeLang& lang = kLangs[LangIndex(c)];
   const size_t start = c.out.size();
+  // Abbreviated bodies (body_scale, body_max) stop writing a partial paste
+  // where it is cut: at the first line end after at least 3 lines and
+  // `budget` characters.
+  const bool cut_early = partial && (c.body_scale < 1 || c.body_max != SIZE_MAX);
+  uint32_t lines = 0;
+  size_t scanned = start + 1;
+  bool cut = false;
+  auto stop = [&]() noexcept {
+    for (size_t q = FindChar(c.out.view(), '\n', scanned); q != Sv::npos;
+         q = FindChar(c.out.view(), '\n', q + 1)) {
+      if (++lines >= 3 && q - start >= budget) {
+        c.out.resize(q);
+        cut = true;
+        return true;
+      }
+    }
+    scanned = std::max(scanned, c.out.size());
+    return false;
+  };
   uint32_t units = 0, used = 0;
   while (units == 0 || c.out.size() - start < budget) {
     if (used == (1u << lang.bodies.n) - 1) used = 0;
@@ -1942,16 +2001,20 @@ void CodeBare(Ctx& c, size_t budget, bool partial) noexcept {
     used |= 1u << i;
     if (units > 0) c.out.append("\n\n");
     ResetIds(c);
-    EmitAt(c, lang.bodies[i]);
+    if (cut_early && units == 0) {
+      EmitAtUntil(c, lang.bodies[i], stop);
+    } else {
+      EmitAt(c, lang.bodies[i]);
+    }
     if (c.task_body < 0) {
       c.task_body = static_cast<int32_t>(i);
       c.task_id_have = c.id_have;
       std::copy(std::begin(c.ids), std::end(c.ids), std::begin(c.task_ids));
     }
-    if (++units > 60) break;
+    if (++units > 60 || cut) break;
   }
   // A small budget gets the first lines of one body (a partial paste).
-  if (partial && units == 1 && c.out.size() - start > budget + budget / 2) {
+  if (!cut_early && partial && units == 1 && c.out.size() - start > budget + budget / 2) {
     size_t cut = start;
     for (int line = 0; line < 3 && cut != std::string::npos; ++line)
       cut = c.out.find('\n', cut + 1);
@@ -2125,7 +2188,8 @@ void Answer(Ctx& c, size_t budget) noexcept {
         EmitAt(c, lang.bodies[static_cast<uint32_t>(c.task_body) % lang.bodies.n]);
         c.out.append("\n```");
       } else {
-        Code(c, budget > 60 ? budget - 60 : 40, false);
+        // Whole code unless bodies are abbreviated (body_scale, body_max).
+        Code(c, budget > 60 ? budget - 60 : 40, c.body_scale < 1 || c.body_max != SIZE_MAX);
       }
       break;
     case Capability::kAgenticToolUse:

@@ -42,8 +42,12 @@ TEST(Generator, DeterministicForASeedAndThreadCount) {
   const SimRun a = Simulate(sc, 11, 2);
   const SimRun b = Simulate(sc, 11, 2);
   const SimRun c = Simulate(sc, 11, 1);
+  const SimRun e = Simulate(sc, 11, 3);
   EXPECT_EQ(Hash64(a.events), Hash64(b.events));
   EXPECT_EQ(Hash64(a.events), Hash64(c.events));
+  EXPECT_EQ(Hash64(a.events), Hash64(e.events));
+  EXPECT_EQ(a.stats.bytes, a.events.size());
+  EXPECT_EQ(a.stats.events, e.stats.events);
   EXPECT_EQ(a.labels, c.labels);
   EXPECT_EQ(a.accounts, b.accounts);
   const SimRun d = Simulate(sc, 12, 2);
@@ -131,6 +135,71 @@ TEST(Generator, ScaleChangesVolume) {
   EXPECT_GT(larger.stats.attack_events, 2 * small.stats.attack_events);
   EXPECT_GT(larger.stats.events, small.stats.events);
   EXPECT_GT(larger.stats.accounts, 2 * small.stats.accounts);
+}
+
+// A failing sink stops the run with its status (and the pipeline's threads
+// shut down: the test would hang otherwise).
+TEST(Generator, SinkErrorStopsTheRun) {
+  const Scenario sc = Small(0.3);
+  for (int threads : {1, 2, 4}) {
+    for (int fail_at : {0, 1, 5, 40}) {
+      auto gen = Generator::Create(sc, 3, threads);
+      ASSERT_TRUE(gen.ok());
+      int blocks = 0;
+      Status s = (*gen)->Run([&](std::string_view block) {
+        EXPECT_FALSE(block.empty());
+        if (blocks++ == fail_at) return Status(ErrorCode::kIoError, "disk full");
+        return Status::Ok();
+      });
+      EXPECT_FALSE(s.ok());
+      EXPECT_EQ(s.message(), "disk full");
+      EXPECT_EQ(blocks, fail_at + 1);
+    }
+  }
+}
+
+// Sizes stay at 1-2 KB a line; token counts are of the unabbreviated request,
+// so never below what the line shows; tool kits go with agentic traffic.
+TEST(Generator, LineSizesTokensAndTools) {
+  const Scenario sc = Small(0.3);
+  const SimRun run = Simulate(sc, 9, 2);
+  simdjson::dom::parser parser;
+  uint64_t lines = 0, with_tools = 0, tool_calls = 0;
+  for (size_t pos = 0; pos < run.events.size();) {
+    const size_t end = run.events.find('\n', pos);
+    const std::string line = run.events.substr(pos, end - pos);
+    pos = end + 1;
+    ++lines;
+    simdjson::dom::object obj = parser.parse(line);
+    int64_t input_tokens = 0;
+    ASSERT_EQ(obj["gen_ai.usage.input_tokens"].get_int64().get(input_tokens), simdjson::SUCCESS);
+    size_t text = 0;
+    std::set<std::string> kit;
+    simdjson::dom::array tools;
+    if (obj["gen_ai.tool.definitions"].get_array().get(tools) == simdjson::SUCCESS) {
+      ++with_tools;
+      EXPECT_TRUE(obj["gen_ai.conversation.id"].is_string()) << line.substr(0, 300);
+      for (simdjson::dom::element t : tools) kit.insert(std::string(std::string_view(t["name"])));
+      EXPECT_GE(kit.size(), 3u);
+    }
+    for (simdjson::dom::element m : obj["gen_ai.input.messages"].get_array()) {
+      for (simdjson::dom::element part : m["parts"].get_array()) {
+        std::string_view content;
+        if (part["content"].get_string().get(content) == simdjson::SUCCESS) text += content.size();
+        std::string_view name;
+        if (part["name"].get_string().get(name) == simdjson::SUCCESS) {
+          ++tool_calls;
+          EXPECT_TRUE(kit.count(std::string(name))) << name << " not in the kit";
+        }
+      }
+    }
+    EXPECT_GE(input_tokens * 4, static_cast<int64_t>(text)) << line.substr(0, 300);
+  }
+  EXPECT_GT(with_tools, lines / 20);
+  EXPECT_GT(tool_calls, 0u);
+  const double mean = static_cast<double>(run.events.size()) / static_cast<double>(lines);
+  EXPECT_GE(mean, 900);
+  EXPECT_LE(mean, 2200);
 }
 
 }  // namespace

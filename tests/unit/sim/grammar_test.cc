@@ -485,6 +485,79 @@ TEST(GrammarLength, NaturalLengthsSpreadFromWordsToParagraphs) {
   EXPECT_GE(longest, 3000u);
 }
 
+// --- Abbreviated bodies (body_scale, body_chars_max) -------------------------------
+
+std::string FirstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+std::string LastLine(const std::string& s) {
+  const size_t nl = s.rfind('\n');
+  return nl == std::string::npos ? s : s.substr(nl + 1);
+}
+
+TEST(GrammarLength, BodyScaleShortensBodiesAndKeepsTheSkeleton) {
+  for (int cap = 0; cap < kCaps; ++cap) {
+    for (int frame = 0; frame < kFrames; ++frame) {
+      double full_len = 0, short_len = 0, nominal_len = 0;
+      int same_ends = 0, framed = 0;
+      for (uint64_t i = 0; i < 40; ++i) {
+        PromptSpec spec = Spec(cap, frame, 77 + i % 4, 0, static_cast<uint32_t>(300 + 50 * i));
+        Rng r1(i), r2(i);
+        std::string full, abbreviated;
+        const size_t nominal_full = WriteUserPrompt(spec, r1, full);
+        EXPECT_EQ(nominal_full, full.size());  // nothing left out at scale 1
+        spec.body_scale = 0.25;
+        const size_t nominal = WriteUserPrompt(spec, r2, abbreviated);
+        EXPECT_GE(nominal, abbreviated.size());
+        full_len += static_cast<double>(full.size());
+        short_len += static_cast<double>(abbreviated.size());
+        nominal_len += static_cast<double>(nominal);
+        // The framing is written before the bodies, from the same draws: the
+        // frames that open and close with framing sentences keep both.
+        if (frame == static_cast<int>(Frame::kReasoningExtraction) ||
+            frame == static_cast<int>(Frame::kRubricGrading)) {
+          ++framed;
+          same_ends +=
+              FirstLine(full) == FirstLine(abbreviated) && LastLine(full) == LastLine(abbreviated);
+        }
+      }
+      EXPECT_LE(short_len, full_len) << cap << " " << frame;
+      // What was left out is accounted for in the nominal length.
+      EXPECT_GE(nominal_len, 0.7 * full_len) << cap << " " << frame;
+      EXPECT_LE(nominal_len, 1.5 * full_len) << cap << " " << frame;
+      EXPECT_EQ(same_ends, framed) << cap << " " << frame;
+    }
+  }
+  // Prompts with code, tables or context get visibly shorter.
+  for (int cap : {0, 3, 7}) {
+    const double full = MeanRatio(Spec(cap, 0, 0, 0), 1500, 2500, 60, 4);
+    PromptSpec spec = Spec(cap, 0, 0, 0);
+    spec.body_scale = 0.25;
+    const double abbreviated = MeanRatio(spec, 1500, 2500, 60, 4);
+    EXPECT_LT(abbreviated, 0.7 * full) << cap;
+  }
+}
+
+TEST(GrammarLength, BodyCharsMaxCutsLongPastes) {
+  for (int cap = 0; cap < kCaps; ++cap) {
+    Rng r(cap);
+    size_t longest = 0, longest_capped = 0;
+    for (int i = 0; i < 60; ++i) {
+      PromptSpec spec = Spec(cap, i % kFrames, i % 2 ? 0 : 31, 0, 6000);
+      Rng a(i), b(i);
+      std::string full, capped;
+      WriteUserPrompt(spec, a, full);
+      spec.body_chars_max = 300;
+      const size_t nominal = WriteUserPrompt(spec, b, capped);
+      longest = std::max(longest, full.size());
+      longest_capped = std::max(longest_capped, capped.size());
+      EXPECT_GE(nominal, capped.size());
+    }
+    EXPECT_GE(longest, 3000u) << cap;
+    // Framing (rubrics, labels, requests) plus 300 characters of bodies and
+    // whole units (a code body, a table row) beyond them.
+    EXPECT_LT(longest_capped, 2400u) << cap;
+  }
+}
+
 // --- System prompts ------------------------------------------------------------------
 
 TEST(GrammarSystem, SameKindAndSeedSameText) {
@@ -598,6 +671,70 @@ TEST(GrammarTools, ResultsAndTurnsAreShortText) {
     EXPECT_LT(s.size(), 6000u);
   }
   EXPECT_LT(total / 500, 1500u);
+}
+
+TEST(GrammarTools, SchemaLevelsKeepTheSameTools) {
+  simdjson::dom::parser parser;
+  for (uint64_t kit = 1; kit <= 60; ++kit) {
+    std::vector<std::string> names[3], descs[3];
+    size_t sizes[3] = {};
+    for (int level = 0; level < 3; ++level) {
+      std::string defs;
+      WriteToolDefinitionsJson(kit * 7919, defs, static_cast<ToolSchema>(level));
+      sizes[level] = defs.size();
+      simdjson::dom::element doc;
+      ASSERT_EQ(parser.parse(defs).get(doc), simdjson::SUCCESS) << defs;
+      for (simdjson::dom::element t : doc.get_array()) {
+        names[level].emplace_back(std::string_view(t["name"].get_string()));
+        descs[level].emplace_back(std::string_view(t["description"].get_string()));
+        const bool has_params = t["parameters"].error() == simdjson::SUCCESS;
+        EXPECT_EQ(has_params, static_cast<ToolSchema>(level) != ToolSchema::kNone);
+        if (!has_params) continue;
+        simdjson::dom::object props;
+        ASSERT_EQ(t["parameters"]["properties"].get_object().get(props), simdjson::SUCCESS);
+        for (auto [key, value] : props) {
+          EXPECT_EQ(value["description"].error() == simdjson::SUCCESS,
+                    static_cast<ToolSchema>(level) == ToolSchema::kFull)
+              << key;
+        }
+      }
+    }
+    EXPECT_EQ(names[0], names[1]);
+    EXPECT_EQ(names[0], names[2]);
+    EXPECT_EQ(descs[0], descs[2]);
+    EXPECT_GT(sizes[0], sizes[1]);
+    EXPECT_GT(sizes[1], sizes[2]);
+  }
+}
+
+TEST(GrammarTools, ShortenedTurnsReportTheirNominalLength) {
+  Rng r(8);
+  size_t full = 0, shortened = 0, nominal = 0;
+  for (int i = 0; i < 2000; ++i) {
+    Rng a(i), b(i);
+    std::string s1, s2;
+    const size_t n1 = WriteToolResult(a, s1);
+    EXPECT_EQ(n1, s1.size());
+    const size_t n = WriteToolResult(b, s2, 0.2);
+    EXPECT_GE(n, s2.size());
+    full += s1.size();
+    shortened += s2.size();
+    nominal += n;
+    PromptSpec spec = Spec(static_cast<int>(r.Below(kCaps)), 0);
+    Rng c(i), d(i);
+    s1.clear();
+    s2.clear();
+    const size_t m1 = WriteAssistantTurn(spec, c, s1);
+    EXPECT_EQ(m1, s1.size());
+    spec.body_scale = 0.2;
+    const size_t m = WriteAssistantTurn(spec, d, s2);
+    EXPECT_GE(m, s2.size());
+    full += s1.size();
+    shortened += s2.size();
+    nominal += m;
+  }
+  EXPECT_LT(shortened, full * 3 / 4);
+  EXPECT_GT(nominal, full * 3 / 4);
 }
 
 }  // namespace
