@@ -36,8 +36,9 @@ done | best)
 
 analyze_s="" analyze_rss=""
 for _ in $(seq "$runs"); do
-  out=$( { /usr/bin/time -f "%e %M" "$bin" analyze "$file" --accounts "$work/accounts.jsonl" \
-      --out "$work/result" 2>/dev/null; } 2>&1 | tail -n 1)
+  /usr/bin/time -o "$work/time.txt" -f "%e %M" "$bin" analyze "$file" \
+    --accounts "$work/accounts.jsonl" --out "$work/result" 2>/dev/null
+  out=$(tail -n 1 "$work/time.txt")
   s=${out% *} rss=${out#* }
   if [ -z "$analyze_s" ] || awk "BEGIN{exit !($s < $analyze_s)}"; then analyze_s=$s analyze_rss=$rss; fi
 done
@@ -50,7 +51,7 @@ if command -v node > /dev/null; then
   if [ -d bench/duckdb/node_modules/@duckdb ]; then
     duck_s=$(for _ in $(seq "$runs"); do
       node bench/duckdb/group_by.mjs "$PWD/$file" 2 | sed 's/.*"seconds":\([0-9.e+-]*\).*/\1/'
-    done | best)
+    done | best | awk '{printf "%.2f", $1}')
   fi
 fi
 
