@@ -1,5 +1,7 @@
 #include "engine/features/rule_pack.h"
 
+#include "engine/common/yaml_spec.h"
+
 #include <hs.h>
 #include <yaml-cpp/yaml.h>
 
@@ -15,52 +17,15 @@ extern const char* const kDefaultRulesYaml;
 
 namespace {
 
-// Load-time error: a stable code and the 1-based line it refers to.
-struct RuleError : std::runtime_error {
-  RuleError(int l, const char* c, const std::string& m) : std::runtime_error(m), line(l), code(c) {}
-  int line;
-  const char* code;
-};
-
-int LineOf(const YAML::Node& n) { return n.Mark().line + 1; }
-[[noreturn]] void Fail(const YAML::Node& n, const char* code, const std::string& msg) {
-  throw RuleError(LineOf(n), code, msg);
-}
-
-void CheckKeys(const YAML::Node& map, std::initializer_list<const char*> allowed,
-               const std::string& what) {
-  if (!map.IsMap()) Fail(map, "bad-type", what + ": expected a mapping");
-  for (const auto& kv : map) {
-    if (!kv.first.IsScalar()) Fail(kv.first, "bad-type", what + ": keys must be plain names");
-    const auto key = kv.first.Scalar();
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
-      std::string list;
-      for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-      Fail(kv.first, "unknown-key",
-           what + ": unknown key '" + key + "' (expected one of: " + list + ")");
-    }
-  }
-}
+using spec::CheckKeys;
+using spec::Fail;
+using spec::LineOf;
+using spec::Num;
+using RuleError = spec::SpecError;
 
 std::string Str(const YAML::Node& n, const std::string& what) {
   if (!n.IsScalar()) Fail(n, "bad-type", what + ": expected a string");
   return n.Scalar();
-}
-
-double Num(const YAML::Node& n, const std::string& what, double lo, double hi) {
-  if (!n.IsScalar()) Fail(n, "bad-type", what + ": expected a number");
-  double v = 0;
-  try {
-    v = n.as<double>();
-  } catch (const YAML::Exception&) {
-    Fail(n, "bad-type", what + ": expected a number");
-  }
-  if (!std::isfinite(v) || v < lo || v > hi) {
-    std::ostringstream m;
-    m << what << ": " << v << " is out of range [" << lo << ", " << hi << "]";
-    Fail(n, "out-of-range", m.str());
-  }
-  return v;
 }
 
 // Patterns match bytes (no HS_FLAG_UTF8: scanned text need not be valid
@@ -294,8 +259,7 @@ Result<std::unique_ptr<RulePack>> RulePack::Parse(std::string_view yaml,
   try {
     return RulePackBuilder::Compile(Collect(YAML::Load(std::string(yaml))));
   } catch (const RuleError& e) {
-    return Status(ErrorCode::kSpecError,
-                  source_name + ":" + std::to_string(e.line) + ": " + e.code + ": " + e.what());
+    return spec::FormatSpecError(source_name, e);
   } catch (const YAML::Exception& e) {
     // An error found at the end of the input (an unclosed [ or {) is marked on
     // the line after the last one; name the last line instead.

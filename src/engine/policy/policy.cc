@@ -1,5 +1,7 @@
 #include "engine/policy/policy.h"
 
+#include "engine/common/yaml_spec.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -41,46 +43,9 @@ const std::vector<std::string>& CampaignFeatureNames() {
   return k;
 }
 
-struct PolicyError : std::runtime_error {
-  PolicyError(int l, const char* c, const std::string& m)
-      : std::runtime_error(m), line(l), code(c) {}
-  int line;
-  const char* code;
-};
-
-int LineOf(const YAML::Node& n) { return n.Mark().line + 1; }
-[[noreturn]] void Fail(const YAML::Node& n, const char* code, const std::string& msg) {
-  throw PolicyError(LineOf(n), code, msg);
-}
-
-void CheckKeys(const YAML::Node& map, std::initializer_list<const char*> allowed,
-               const std::string& what) {
-  if (!map.IsMap()) Fail(map, "bad-type", what + ": expected a mapping");
-  for (const auto& kv : map) {
-    const auto key = kv.first.as<std::string>();
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
-      std::string list;
-      for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
-      Fail(kv.first, "unknown-key",
-           what + ": unknown key '" + key + "' (expected one of: " + list + ")");
-    }
-  }
-}
-
-double Num(const YAML::Node& n, const std::string& what, double lo, double hi) {
-  double v;
-  try {
-    v = n.as<double>();
-  } catch (const YAML::Exception&) {
-    Fail(n, "bad-type", what + ": expected a number");
-  }
-  if (!std::isfinite(v) || v < lo || v > hi) {
-    std::ostringstream m;
-    m << what << ": " << v << " is out of range [" << lo << ", " << hi << "]";
-    Fail(n, "out-of-range", m.str());
-  }
-  return v;
-}
+using spec::CheckKeys;
+using spec::Fail;
+using spec::Num;
 
 void ReadNum(const YAML::Node& parent, const char* key, const std::string& what, double lo,
              double hi, double* out) {
@@ -213,9 +178,8 @@ const char* ChannelPhrase(Channel c) noexcept { return kChannelPhrases[static_ca
 Result<Policy> ParsePolicy(const std::string& yaml_text, const std::string& source_name) {
   try {
     return Read(YAML::Load(yaml_text));
-  } catch (const PolicyError& e) {
-    return Status(ErrorCode::kSpecError,
-                  source_name + ":" + std::to_string(e.line) + ": " + e.code + ": " + e.what());
+  } catch (const spec::SpecError& e) {
+    return spec::FormatSpecError(source_name, e);
   } catch (const YAML::Exception& e) {
     return Status(ErrorCode::kSpecError,
                   source_name + ":" + std::to_string(e.mark.line + 1) + ": yaml-syntax: " + e.msg);

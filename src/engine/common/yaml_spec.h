@@ -1,0 +1,71 @@
+// Load-time helpers shared by the YAML spec loaders (policy, rule pack):
+// a coded error at a 1-based line, key checking and bounded numbers. Only
+// for loaders: they throw SpecError, which the loader's entry point turns
+// into a Status "source:line: code: message" with FormatSpecError.
+// Header-only; users link yaml-cpp themselves.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "engine/common/result.h"
+
+namespace hw::spec {
+
+struct SpecError : std::runtime_error {
+  SpecError(int l, const char* c, const std::string& m) : std::runtime_error(m), line(l), code(c) {}
+  int line;
+  const char* code;  // stable: bad-type, unknown-key, out-of-range, ...
+};
+
+inline int LineOf(const YAML::Node& n) { return n.Mark().line + 1; }
+
+[[noreturn]] inline void Fail(const YAML::Node& n, const char* code, const std::string& msg) {
+  throw SpecError(LineOf(n), code, msg);
+}
+
+// `map` must be a mapping whose keys are plain names among `allowed`.
+inline void CheckKeys(const YAML::Node& map, std::initializer_list<const char*> allowed,
+                      const std::string& what) {
+  if (!map.IsMap()) Fail(map, "bad-type", what + ": expected a mapping");
+  for (const auto& kv : map) {
+    if (!kv.first.IsScalar()) Fail(kv.first, "bad-type", what + ": keys must be plain names");
+    const std::string& key = kv.first.Scalar();
+    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+      std::string list;
+      for (const char* a : allowed) list += std::string(list.empty() ? "" : ", ") + a;
+      Fail(kv.first, "unknown-key",
+           what + ": unknown key '" + key + "' (expected one of: " + list + ")");
+    }
+  }
+}
+
+// A finite number in [lo, hi].
+inline double Num(const YAML::Node& n, const std::string& what, double lo, double hi) {
+  if (!n.IsScalar()) Fail(n, "bad-type", what + ": expected a number");
+  double v = 0;
+  try {
+    v = n.as<double>();
+  } catch (const YAML::Exception&) {
+    Fail(n, "bad-type", what + ": expected a number");
+  }
+  if (!std::isfinite(v) || v < lo || v > hi) {
+    std::ostringstream m;
+    m << what << ": " << v << " is out of range [" << lo << ", " << hi << "]";
+    Fail(n, "out-of-range", m.str());
+  }
+  return v;
+}
+
+inline Status FormatSpecError(const std::string& source_name, const SpecError& e) {
+  return Status(ErrorCode::kSpecError,
+                source_name + ":" + std::to_string(e.line) + ": " + e.code + ": " + e.what());
+}
+
+}  // namespace hw::spec
