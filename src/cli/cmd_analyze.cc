@@ -50,6 +50,16 @@ void AddAnalyze(CLI::App& app, Runner* run) {
   cmd->add_option("--threads", opts->threads, "Worker threads")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  cmd->add_option("--scan-full", opts->sampler.full_requests,
+                  "Rule-scan every one of an account's first N requests")
+      ->capture_default_str();
+  cmd->add_option("--scan-rate-shift", opts->sampler.rate_shift,
+                  "After that, rule-scan one request in 2^K (0: all)")
+      ->check(CLI::Range(0, 16))
+      ->capture_default_str();
+  cmd->add_flag_callback(
+      "--scan-all", [opts] { opts->sampler = features::ContentSampler::ScanAll(); },
+      "Rule-scan every request (slower; content shares exact)");
   cmd->callback([run, opts] { *run = [opts] { return RunAnalyze(*opts); }; });
 }
 

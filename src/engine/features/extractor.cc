@@ -62,9 +62,10 @@ void FeatureExtractor::Scan(std::string_view text, Scope scope, float factor) no
   scan(text.substr(tail));
 }
 
-void FeatureExtractor::Extract(const Event& ev, RequestFeatures* out) noexcept {
+void FeatureExtractor::Extract(const Event& ev, RequestFeatures* out, bool scan_rules) noexcept {
   RequestFeatures& f = *out;
   f = RequestFeatures();
+  f.scanned = scan_rules;
   scores_.fill(0);
 
   // System prompt: cached by content hash, scanned at half weight since it
@@ -88,8 +89,9 @@ void FeatureExtractor::Extract(const Event& ev, RequestFeatures* out) noexcept {
   if (!ev.prompt_text.empty()) {
     f.prompt_template = TemplateFingerprint(ev.prompt_text);
     f.prompt_chars = static_cast<uint32_t>(ev.prompt_text.size());
-    Scan(ev.prompt_text, Scope::kPrompt, 1.0f);
+    if (scan_rules) Scan(ev.prompt_text, Scope::kPrompt, 1.0f);
   }
+  if (!scan_rules) return;
 
   const bool tools = ev.tool_definitions > 0 || ev.tool_calls > 0;
   float best = 0;

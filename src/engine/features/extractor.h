@@ -32,8 +32,10 @@ class FeatureExtractor {
   static constexpr size_t kScanTail = 256;
 
   // Fills `out` from `ev`. Never fails: text Hyperscan cannot scan (it never
-  // should) leaves the rule bits empty.
-  void Extract(const Event& ev, RequestFeatures* out) noexcept;
+  // should) leaves the rule bits empty. With `scan_rules` false only the
+  // template fingerprints are computed (out->scanned is false): the rule scan
+  // is most of the cost, and ContentSampler decides which requests need it.
+  void Extract(const Event& ev, RequestFeatures* out, bool scan_rules = true) noexcept;
 
   // Per-category weight sums of the last scan, indexed by category; for tests
   // and explanations.

@@ -24,6 +24,9 @@ struct RequestFeatures {
   uint8_t primary_capability = kNoCategory;
   uint32_t prompt_chars = 0;
   uint32_t system_chars = 0;
+  // False when the content sampler skipped the rule scan: frame_bits,
+  // capability_bits and primary_capability are then empty and say nothing.
+  bool scanned = true;
 };
 
 }  // namespace hw::features

@@ -55,6 +55,7 @@ Observation Observe(const Event& ev, const features::RequestFeatures& f) noexcep
 void AccountState::Update(const Observation& ob) noexcept {
   const features::RequestFeatures& f = ob.features;
   ++requests;
+  if (ob.time < last_time) ++out_of_order;
   first_time = std::min(first_time, ob.time);
   last_time = std::max(last_time, ob.time);
   if (ob.status_code == 429) {
@@ -74,9 +75,12 @@ void AccountState::Update(const Observation& ob) noexcept {
   }
   if (day > last_day - static_cast<int64_t>(kDayRing)) days[static_cast<size_t>(day % kDayRing)]++;
 
-  for (uint32_t bits = f.frame_bits; bits; bits &= bits - 1) frames[std::countr_zero(bits)]++;
-  if (f.frame_bits) ++framed;
-  if (f.primary_capability < features::kMaxCategories) capabilities[f.primary_capability]++;
+  if (f.scanned) {
+    ++scanned;
+    for (uint32_t bits = f.frame_bits; bits; bits &= bits - 1) frames[std::countr_zero(bits)]++;
+    if (f.frame_bits) ++framed;
+    if (f.primary_capability < features::kMaxCategories) capabilities[f.primary_capability]++;
+  }
 
   if (ob.input_tokens >= 0 && ob.output_tokens >= 0) {
     input_tokens += static_cast<uint64_t>(ob.input_tokens);
@@ -177,6 +181,9 @@ void AccountState::Merge(const AccountState& o) noexcept {
   last_day = last;
 
   requests += o.requests;
+  scanned += o.scanned;
+  offered += o.offered;
+  out_of_order += o.out_of_order;
   first_time = std::min(first_time, o.first_time);
   last_time = std::max(last_time, o.last_time);
   throttled += o.throttled;

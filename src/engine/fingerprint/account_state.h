@@ -68,6 +68,9 @@ struct AccountState {
   std::array<uint32_t, kDayRing> days{};
   int64_t last_day = INT64_MIN;
 
+  // Content features count over the rule-scanned requests only (see
+  // features::ContentSampler): shares divide by `scanned`, not `requests`.
+  uint32_t scanned = 0;
   std::array<uint32_t, features::kMaxCategories> frames{};        // requests per frame category
   std::array<uint32_t, features::kMaxCategories> capabilities{};  // requests per primary capability
 
@@ -101,8 +104,22 @@ struct AccountState {
 
   std::array<ModelUse, kMaxModels> models{};
 
+  // Requests offered to the content sampler so far (duplicates included):
+  // the sampler's per-account request number.
+  uint64_t offered = 0;
+  // Requests older than an earlier request of this account (input not in
+  // time order for it); processed normally.
+  uint32_t out_of_order = 0;
+
   // Not part of the merge semantics: skips re-adding the same minute.
   int64_t last_minute = INT64_MIN;
+
+  // Requests over which content shares are estimated; at least 1.
+  double ScannedOr1() const noexcept { return scanned ? static_cast<double>(scanned) : 1.0; }
+  // Scales a count over the scanned requests to an estimate over all requests.
+  double ScanScale() const noexcept {
+    return scanned ? static_cast<double>(requests) / static_cast<double>(scanned) : 0.0;
+  }
 
   void Update(const Observation& ob) noexcept;
   void Merge(const AccountState& other) noexcept;

@@ -168,7 +168,7 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     nd.template_items = nd.s->prompt_templates.Estimate();
     for (size_t f = 0; f < frame_weights_.size() && f < features::kMaxCategories; ++f)
       nd.frame_share += frame_weights_[f] * nd.s->frames[f];
-    nd.frame_share /= static_cast<double>(nd.s->requests);
+    nd.frame_share /= nd.s->ScannedOr1();
     nd.minute_items = nd.s->minute_sig.empty() ? 0 : nd.s->active_minutes.Estimate();
   }
 

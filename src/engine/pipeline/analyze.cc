@@ -2,6 +2,7 @@
 
 #include <absl/container/flat_hash_set.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "engine/decode/line_source.h"
 #include "engine/decode/registry.h"
 #include "engine/decode/reject_log.h"
+#include "engine/decode/route_key.h"
 #include "engine/features/extractor.h"
 #include "engine/features/rule_pack.h"
 #include "engine/fingerprint/account_table.h"
@@ -78,10 +80,26 @@ class ResponseIdFilter {
   absl::flat_hash_set<uint64_t> current_, previous_;
 };
 
+struct Reject {
+  uint64_t line;
+  decode::RejectReason reason;
+  std::string message;
+  std::string excerpt;
+};
+
+// One chunk of input lines, handed to every worker: each takes the lines of
+// the accounts of its shard. The last worker done returns it to the pool.
+struct SharedChunk {
+  decode::Chunk chunk;
+  std::atomic<int> remaining{0};
+  // Rejects per shard, written in line order by the last shard done.
+  std::vector<std::vector<Reject>> rejects;
+};
+
 struct Job {
   uint64_t seq = 0;
   uint32_t file = 0;
-  decode::Chunk chunk;
+  SharedChunk* chunk = nullptr;
 };
 
 // A bounded single-consumer queue of jobs.
@@ -91,14 +109,14 @@ class JobQueue {
   void Push(Job job) {
     std::unique_lock lock(mu_);
     not_full_.wait(lock, [&] { return q_.size() < capacity_; });
-    q_.push_back(std::move(job));
+    q_.push_back(job);
     not_empty_.notify_one();
   }
   std::optional<Job> Pop() {
     std::unique_lock lock(mu_);
     not_empty_.wait(lock, [&] { return !q_.empty() || closed_; });
     if (q_.empty()) return std::nullopt;
-    Job j = std::move(q_.front());
+    Job j = q_.front();
     q_.pop_front();
     not_full_.notify_one();
     return j;
@@ -117,35 +135,35 @@ class JobQueue {
   bool closed_ = false;
 };
 
-// Returned chunk buffers, reused by the reader.
+// Chunk buffers, reused by the reader once every worker is done with them.
 class ChunkPool {
  public:
-  decode::Chunk Take() {
+  std::unique_ptr<SharedChunk> Take() {
     std::lock_guard lock(mu_);
-    if (free_.empty()) return decode::Chunk();
-    decode::Chunk c = std::move(free_.back());
+    if (free_.empty()) return std::make_unique<SharedChunk>();
+    std::unique_ptr<SharedChunk> c = std::move(free_.back());
     free_.pop_back();
     return c;
   }
-  void Give(decode::Chunk c) {
+  void Give(std::unique_ptr<SharedChunk> c) {
     std::lock_guard lock(mu_);
     free_.push_back(std::move(c));
   }
 
  private:
   std::mutex mu_;
-  std::vector<decode::Chunk> free_;
+  std::vector<std::unique_ptr<SharedChunk>> free_;
 };
 
+// Chunks a worker may hold queued: lets one shard run ahead of the other
+// while an account heavier than the rest fills its chunks.
+constexpr size_t kQueueChunks = 4;
+
 struct Shared {
-  TurnGate gate;
-  ResponseIdFilter dedup;
-  std::vector<TimeUs> last_time_per_file;
+  TurnGate gate;  // chunk order for the rejected-line output
   std::unique_ptr<OutputFile> rejected;
   Status rejected_status;
   const std::vector<std::string>* inputs = nullptr;
-  report::RunSummary summary;
-  explicit Shared(size_t cap) : dedup(cap) {}
 };
 
 struct Pending {
@@ -153,37 +171,47 @@ struct Pending {
   fingerprint::Observation ob;
 };
 
-struct Reject {
-  uint64_t line;
-  decode::RejectReason reason;
-  std::string message;
-  std::string excerpt;
-};
-
 void AppendReject(std::string& out, const std::string& file, const Reject& r) {
   decode::AppendRejectJson(out, file == "-" ? "<stdin>" : file, r.line, r.reason, r.message,
                            r.excerpt);
 }
 
+// One account shard: decodes the lines of its accounts, extracts features
+// and folds them into its own account table.
 class Worker {
  public:
-  Worker(const features::RulePack& rules, Shared& shared, ChunkPool& pool)
-      : extractor_(rules), shared_(shared), pool_(pool), queue_(2) {}
+  Worker(uint32_t index, uint32_t count, const features::RulePack& rules,
+         const features::ContentSampler& sampler, size_t dedup_capacity, Shared& shared,
+         ChunkPool& pool)
+      : index_(index),
+        count_(count),
+        extractor_(rules),
+        sampler_(sampler),
+        shared_(shared),
+        pool_(pool),
+        queue_(kQueueChunks),
+        dedup_(dedup_capacity) {}
 
   JobQueue& queue() { return queue_; }
   fingerprint::AccountTable& table() { return table_; }
+  const report::RunSummary& summary() const { return summary_; }
 
   void Run() {
     while (auto job = queue_.Pop()) Process(*job);
   }
 
  private:
-  void Process(Job& job) {
+  uint32_t ShardOf(std::string_view line) const noexcept {
+    return count_ == 1 ? 0 : static_cast<uint32_t>(decode::RouteKey(line) % count_);
+  }
+
+  void Process(const Job& job) {
     pending_.clear();
     rejects_.clear();
-    uint64_t lines = 0, blank = 0;
-    const decode::Chunk& chunk = job.chunk;
-    if (chunk.has_long_line()) {
+    uint64_t lines = 0;
+    SharedChunk& shared_chunk = *job.chunk;
+    const decode::Chunk& chunk = shared_chunk.chunk;
+    if (index_ == 0 && chunk.has_long_line()) {
       const auto& ll = chunk.long_line();
       rejects_.push_back({ll.line, decode::RejectReason::kTooLong,
                           "line too long: " + std::to_string(ll.bytes) + " bytes", ll.excerpt});
@@ -193,67 +221,77 @@ class Worker {
     uint64_t line_no = chunk.first_line();
     Event ev;
     features::RequestFeatures f;
-    while (!data.empty()) {
+    for (; !data.empty(); ++line_no) {
       size_t end = data.find('\n');
       if (end == std::string_view::npos) end = data.size();
       std::string_view line = data.substr(0, end);
       data.remove_prefix(std::min(data.size(), end + 1));
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (ShardOf(line) != index_) continue;
       ++lines;
-      if (decode::IsBlankLine(line)) {
-        ++blank;
-        ++line_no;
-        continue;
-      }
+      if (decode::IsBlankLine(line)) continue;
       const decode::DecodeResult r = decoder_.Decode(line, &ev);
       if (!r.ok()) {
         rejects_.push_back({line_no, r.reason, std::string(r.message),
                             std::string(decode::Utf8Prefix(line, decode::kRejectExcerptBytes))});
-      } else {
-        extractor_.Extract(ev, &f);
-        pending_.push_back({&table_.Get(ev.user_id), fingerprint::Observe(ev, f)});
-      }
-      ++line_no;
-    }
-    // Ordered section: duplicates, time order and rejects in input order.
-    shared_.gate.Wait(job.seq);
-    const std::string& file = (*shared_.inputs)[job.file];
-    TimeUs& last = shared_.last_time_per_file[job.file];
-    uint64_t duplicates = 0, out_of_order = 0;
-    for (Pending& p : pending_) {
-      if (p.ob.response_id && shared_.dedup.SeenBefore(p.ob.response_id)) {
-        p.state = nullptr;
-        ++duplicates;
         continue;
       }
-      if (p.ob.time < last) ++out_of_order;
-      last = std::max(last, p.ob.time);
+      fingerprint::AccountState& state = table_.Get(ev.user_id);
+      extractor_.Extract(ev, &f, sampler_.ShouldScan(state.offered++, ev.time));
+      pending_.push_back({&state, fingerprint::Observe(ev, f)});
     }
-    if (!rejects_.empty() && shared_.rejected && shared_.rejected_status.ok()) {
-      std::string out;
-      for (const Reject& r : rejects_) AppendReject(out, file, r);
-      shared_.rejected_status = shared_.rejected->Write(out);
-    }
-    report::RunSummary& s = shared_.summary;
-    s.lines += lines;
-    s.rejected += rejects_.size();
-    s.duplicates += duplicates;
-    s.out_of_order += out_of_order;
-    s.events += pending_.size() - duplicates;
-    shared_.gate.Done();
+    // Duplicates: a redelivered request carries its account's id, so it is
+    // in this shard; each shard remembers its own ids, in input order.
+    uint64_t duplicates = 0;
     for (const Pending& p : pending_) {
-      if (p.state) p.state->Update(p.ob);
+      if (p.ob.response_id && dedup_.SeenBefore(p.ob.response_id)) {
+        ++duplicates;
+      } else {
+        p.state->Update(p.ob);
+      }
     }
-    (void)blank;
-    pool_.Give(std::move(job.chunk));
+    summary_.lines += lines;
+    summary_.rejected += rejects_.size();
+    summary_.duplicates += duplicates;
+    summary_.events += pending_.size() - duplicates;
+    std::vector<Reject>& slot = shared_chunk.rejects[index_];
+    slot.clear();
+    for (Reject& r : rejects_) slot.push_back(std::move(r));
+    if (shared_chunk.remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) Finish(job);
   }
 
+  // Runs on the last shard done with a chunk: writes the chunk's rejected
+  // lines in line order, chunks in input order, and recycles the buffer.
+  void Finish(const Job& job) {
+    SharedChunk& shared_chunk = *job.chunk;
+    shared_.gate.Wait(job.seq);
+    std::vector<Reject> all;
+    for (auto& slot : shared_chunk.rejects) {
+      for (Reject& r : slot) all.push_back(std::move(r));
+      slot.clear();
+    }
+    if (!all.empty() && shared_.rejected && shared_.rejected_status.ok()) {
+      std::stable_sort(all.begin(), all.end(),
+                       [](const Reject& a, const Reject& b) { return a.line < b.line; });
+      const std::string& file = (*shared_.inputs)[job.file];
+      std::string out;
+      for (const Reject& r : all) AppendReject(out, file, r);
+      shared_.rejected_status = shared_.rejected->Write(out);
+    }
+    shared_.gate.Done();
+    pool_.Give(std::unique_ptr<SharedChunk>(job.chunk));
+  }
+
+  const uint32_t index_, count_;
   decode::Decoder decoder_;
   features::FeatureExtractor extractor_;
+  const features::ContentSampler sampler_;
   fingerprint::AccountTable table_;
   Shared& shared_;
   ChunkPool& pool_;
   JobQueue queue_;
+  ResponseIdFilter dedup_;
+  report::RunSummary summary_;
   std::vector<Pending> pending_;
   std::vector<Reject> rejects_;
 };
@@ -299,17 +337,19 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
   }
   if (Status s = MakeDirs(options.out_dir); !s.ok()) return s;
 
-  Shared shared(options.dedup_capacity);
+  Shared shared;
   shared.inputs = &options.inputs;
-  shared.last_time_per_file.assign(options.inputs.size(), INT64_MIN);
   auto rejected = OutputFile::Open(options.out_dir + "/rejected.jsonl");
   if (!rejected.ok()) return rejected.status();
   shared.rejected = std::move(rejected).value();
 
   ChunkPool pool;
-  const int n = std::max(1, options.threads);
+  const auto n = static_cast<uint32_t>(std::max(1, options.threads));
   std::vector<std::unique_ptr<Worker>> workers;
-  for (int i = 0; i < n; ++i) workers.push_back(std::make_unique<Worker>(pack, shared, pool));
+  for (uint32_t i = 0; i < n; ++i)
+    workers.push_back(std::make_unique<Worker>(i, n, pack, options.sampler,
+                                               std::max<size_t>(1024, options.dedup_capacity / n),
+                                               shared, pool));
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&w] { w->Run(); });
 
@@ -324,15 +364,21 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
       break;
     }
     for (;;) {
-      decode::Chunk chunk = pool.Take();
-      Status s = (*src)->Next(&chunk);
+      std::unique_ptr<SharedChunk> chunk = pool.Take();
+      Status s = (*src)->Next(&chunk->chunk);
       if (!s.ok()) {
         read_status = s;
         break;
       }
-      if (chunk.empty()) break;
-      Job job{seq, fi, std::move(chunk)};
-      workers[seq % static_cast<uint64_t>(n)]->queue().Push(std::move(job));
+      if (chunk->chunk.empty()) {
+        pool.Give(std::move(chunk));
+        break;
+      }
+      chunk->remaining.store(static_cast<int>(n), std::memory_order_relaxed);
+      chunk->rejects.resize(n);
+      // Every worker gets every chunk; the last one done gives it back.
+      SharedChunk* raw = chunk.release();
+      for (auto& w : workers) w->queue().Push(Job{seq, fi, raw});
       ++seq;
     }
   }
@@ -344,9 +390,17 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
   if (!close.ok()) return close;
 
   // Merge shards in a fixed order.
+  report::RunSummary summary;
+  for (const auto& w : workers) {
+    summary.lines += w->summary().lines;
+    summary.events += w->summary().events;
+    summary.rejected += w->summary().rejected;
+    summary.duplicates += w->summary().duplicates;
+  }
   fingerprint::AccountTable& table = workers[0]->table();
-  for (int i = 1; i < n; ++i) table.Merge(workers[static_cast<size_t>(i)]->table());
+  for (uint32_t i = 1; i < n; ++i) table.Merge(workers[i]->table());
   table.SortById();
+  for (size_t i = 0; i < table.size(); ++i) summary.out_of_order += table.state(i).out_of_order;
 
   std::optional<decode::Registry> registry;
   if (!options.accounts_path.empty()) {
@@ -375,7 +429,6 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
       link::Linker(policy.link, std::move(frame_weights)).Link(table, infos);
   const score::ScoreResult scores = score::Scorer(policy.score, vocab).Score(table, infos, links);
 
-  report::RunSummary& summary = shared.summary;
   summary.inputs = options.inputs;
   summary.policy_name = policy.name;
   summary.rules_name = pack.name();

@@ -1,11 +1,14 @@
 // The batch engine behind `hydrawatch analyze`: decode -> features ->
 // fingerprint (per worker shard) -> merge -> link -> score -> report.
 //
-// Threads: one reader fills chunks of lines; `threads` workers each own a
-// shard of account states and take chunks round-robin (chunk k goes to worker
-// k % threads). Order-dependent work (duplicate ids, unsorted-time counting,
-// rejected-line output) runs per chunk in chunk order, through a turn gate,
-// so that the result is byte-identical whatever the thread timing.
+// Threads: one reader fills chunks of lines and hands each chunk to all
+// `threads` workers. Each worker owns a shard of accounts (decode::RouteKey
+// of the line's user.id) and decodes only their lines, so every account's
+// requests reach one AccountState in input order whatever the thread count.
+// Duplicate ids are caught per shard (a redelivery carries its account's id);
+// rejected lines are written in line order, chunk by chunk, by the last shard
+// done with each chunk. The result is byte-identical whatever the thread
+// count, chunk size or timing.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "engine/common/result.h"
+#include "engine/features/content_sampler.h"
 #include "engine/report/writer.h"
 
 namespace hw::pipeline {
@@ -25,8 +29,11 @@ struct AnalyzeOptions {
   std::string rules_path;   // empty: the built-in rule pack
   std::string policy_path;  // empty: the built-in policy
   int threads = 2;
+  // Which requests get the rule-pack scan; ContentSampler::ScanAll() for all.
+  features::ContentSampler sampler;
   size_t chunk_bytes = size_t{16} << 20;
-  size_t dedup_capacity = size_t{8} << 20;  // response ids remembered per generation
+  // Response ids remembered per generation, shared out among the shards.
+  size_t dedup_capacity = size_t{8} << 20;
 };
 
 struct AnalyzeOutcome {

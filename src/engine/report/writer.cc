@@ -113,6 +113,7 @@ std::string AccountsJsonl(const RunView& run) {
     for (const auto& r : a.reasons) w.String(r);
     w.EndArray();
     w.Key("requests").Int(static_cast<int64_t>(s.requests));
+    w.Key("scanned").Int(static_cast<int64_t>(s.scanned));
     w.Key("first_seen").String(FormatRfc3339(s.first_time));
     w.Key("last_seen").String(FormatRfc3339(s.last_time));
     w.Key("features").BeginObject();

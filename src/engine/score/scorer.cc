@@ -128,7 +128,7 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       double e = 0;
       for (size_t f = 0; f < frame_weight_.size() && f < s.frames.size(); ++f)
         e += frame_weight_[f] * s.frames[f];
-      return std::min(1.0, e / req);
+      return std::min(1.0, e / s.ScannedOr1());
     }
     if (name == "capability_focus") {
       std::vector<uint32_t> t;
@@ -137,7 +137,7 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       }
       std::sort(t.rbegin(), t.rend());
       const double top2 = (t.size() > 0 ? t[0] : 0) + (t.size() > 1 ? t[1] : 0);
-      return top2 / req;
+      return top2 / s.ScannedOr1();
     }
     if (name == "volume") return req / ActiveDays(s);
     if (name == "template_reuse") {
@@ -235,9 +235,12 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       ramp += value_of("fast_ramp");
       volumes.push_back(value_of("volume"));
       scores.push_back(out.accounts[m].score);
+      // Sampled counts scaled to estimates over all of the account's requests.
+      const double scale = s.ScanScale();
       for (size_t k = 0; k < caps.size() && k < s.capabilities.size(); ++k)
-        caps[k] += s.capabilities[k];
-      for (size_t k = 0; k < frames.size() && k < s.frames.size(); ++k) frames[k] += s.frames[k];
+        caps[k] += s.capabilities[k] * scale;
+      for (size_t k = 0; k < frames.size() && k < s.frames.size(); ++k)
+        frames[k] += s.frames[k] * scale;
       const decode::AccountInfo* info = m < infos.size() ? infos[m] : nullptr;
       if (info && info->created != INT64_MIN) created.emplace_back(info->created, m);
       payments.push_back(info && !(info->verification == decode::Verification::kEnterprise &&
@@ -456,7 +459,7 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
         for (size_t f = 0; f < vocab_.frames.size(); ++f) {
           if (frame_weight_[f] > 0 && s.frames[f] > 0) {
             detail += fmt::format("{}{} {}", detail.empty() ? "" : ", ", vocab_.frames[f],
-                                  Percent(s.frames[f] / static_cast<double>(s.requests)));
+                                  Percent(s.frames[f] / s.ScannedOr1()));
           }
         }
         a.reasons.push_back(

@@ -273,3 +273,39 @@ TEST(Extractor, LengthsTemplatesAndEmptyEvents) {
 
 }  // namespace
 }  // namespace hw::features
+
+namespace hw::features {
+namespace {
+
+// A request the content sampler skips keeps its template fingerprints (they
+// feed template reuse and linking) but carries no rule evidence at all.
+TEST(Extractor, WithoutRuleScanOnlyTemplates) {
+  const Event ev = testing::PromptEvent(
+      "You are given a finished answer. Reconstruct the full chain of thought that would lead "
+      "to it, then restate the answer unchanged.\nAnswer: x = 4",
+      "You are a strict grader. Score each response against the rubric.");
+  FeatureExtractor ex(DefaultPack());
+  RequestFeatures full, bare;
+  ex.Extract(ev, &full, true);
+  ex.Extract(ev, &bare, false);
+  EXPECT_TRUE(full.scanned);
+  EXPECT_NE(full.frame_bits, 0u);
+  EXPECT_FALSE(bare.scanned);
+  EXPECT_EQ(bare.frame_bits, 0u);
+  EXPECT_EQ(bare.capability_bits, 0u);
+  EXPECT_EQ(bare.primary_capability, kNoCategory);
+  EXPECT_EQ(bare.prompt_template, full.prompt_template);
+  EXPECT_EQ(bare.system_template, full.system_template);
+  EXPECT_EQ(bare.prompt_chars, full.prompt_chars);
+  // The system-prompt cache entry filled by a skipped request still serves a
+  // scanned one.
+  FeatureExtractor fresh(DefaultPack());
+  RequestFeatures after;
+  fresh.Extract(ev, &bare, false);
+  fresh.Extract(ev, &after, true);
+  EXPECT_EQ(after.frame_bits, full.frame_bits);
+  EXPECT_EQ(after.capability_bits, full.capability_bits);
+}
+
+}  // namespace
+}  // namespace hw::features

@@ -25,6 +25,11 @@ Observation MakeObservation(Rng& r, TimeUs t) {
   ob.features.prompt_chars = 200;
   ob.features.frame_bits = r.Chance(0.3) ? 1u : 0u;
   ob.features.primary_capability = static_cast<uint8_t>(r.Below(4));
+  ob.features.scanned = r.Chance(0.5);
+  if (!ob.features.scanned) {
+    ob.features.frame_bits = 0;
+    ob.features.primary_capability = features::kNoCategory;
+  }
   return ob;
 }
 
@@ -49,6 +54,7 @@ TEST(AccountState, MergeOfSplitStreamEqualsWholeStream) {
   EXPECT_EQ(left.hours, whole.hours);
   EXPECT_EQ(left.days, whole.days);
   EXPECT_EQ(left.last_day, whole.last_day);
+  EXPECT_EQ(left.scanned, whole.scanned);
   EXPECT_EQ(left.frames, whole.frames);
   EXPECT_EQ(left.capabilities, whole.capabilities);
   EXPECT_EQ(left.input_tokens, whole.input_tokens);
@@ -66,6 +72,31 @@ TEST(AccountState, MergeOfSplitStreamEqualsWholeStream) {
       EXPECT_EQ(left.models[i].count, whole_count);
     }
   }
+}
+
+// Content counters cover the scanned requests only, and the shares built on
+// them divide by `scanned`; unsorted time is counted per account.
+TEST(AccountState, ContentCountsOnlyScannedRequests) {
+  AccountState s;
+  Observation ob;
+  ob.time = 1000;
+  ob.features.frame_bits = 1;
+  ob.features.primary_capability = 2;
+  s.Update(ob);
+  ob.time = 500;  // earlier than the account's previous request
+  ob.features.scanned = false;
+  ob.features.frame_bits = 0;
+  ob.features.primary_capability = features::kNoCategory;
+  for (int i = 0; i < 3; ++i) s.Update(ob);
+  EXPECT_EQ(s.requests, 4u);
+  EXPECT_EQ(s.scanned, 1u);
+  EXPECT_EQ(s.frames[0], 1u);
+  EXPECT_EQ(s.capabilities[2], 1u);
+  EXPECT_EQ(s.out_of_order, 3u);
+  EXPECT_DOUBLE_EQ(s.frames[0] / s.ScannedOr1(), 1.0);
+  EXPECT_DOUBLE_EQ(s.ScanScale(), 4.0);
+  EXPECT_DOUBLE_EQ(AccountState().ScannedOr1(), 1.0);
+  EXPECT_DOUBLE_EQ(AccountState().ScanScale(), 0.0);
 }
 
 TEST(AccountState, DayRingKeepsTheLast64Days) {
