@@ -242,8 +242,10 @@ void Chunk::Reserve(size_t bytes, size_t keep) {
 LineSource::LineSource(std::string name, std::unique_ptr<ByteReader> reader,
                        const LineSourceOptions& options)
     : name_(std::move(name)), options_(options), reader_(std::move(reader)) {
-  options_.chunk_bytes = std::max<size_t>(options_.chunk_bytes, 1);
-  options_.max_line_bytes = std::max<size_t>(options_.max_line_bytes, 1);
+  // Chunk offsets (Chunk::line_ends) are 32-bit: a buffer stays below 4 GiB.
+  constexpr size_t kMaxBuffer = size_t{1} << 30;
+  options_.chunk_bytes = std::clamp<size_t>(options_.chunk_bytes, 1, kMaxBuffer);
+  options_.max_line_bytes = std::clamp<size_t>(options_.max_line_bytes, 1, kMaxBuffer);
   options_.read_bytes = std::max<size_t>(options_.read_bytes, 4096);
 }
 
@@ -344,7 +346,8 @@ struct LineScan {
   size_t long_end = 0;
 };
 
-LineScan ScanLines(const char* p, size_t n, size_t max_line) {
+// Appends the end offset of each complete line to *ends.
+LineScan ScanLines(const char* p, size_t n, size_t max_line, std::vector<uint32_t>* ends) {
   LineScan r;
   size_t pos = 0;
   while (pos < n) {
@@ -357,6 +360,7 @@ LineScan ScanLines(const char* p, size_t n, size_t max_line) {
       return r;
     }
     ++r.lines;
+    ends->push_back(static_cast<uint32_t>(end));
     pos = end + 1;
   }
   return r;
@@ -381,6 +385,7 @@ void LineSource::StartLongLine(uint64_t line, const char* p, size_t n) {
 Status LineSource::Next(Chunk* c) {
   c->size_ = 0;
   c->line_count_ = 0;
+  c->line_ends_.clear();
   c->has_long_line_ = false;
   c->long_line_.excerpt.clear();
   c->first_line_ = line_no_;
@@ -452,7 +457,7 @@ Status LineSource::Next(Chunk* c) {
         end = fill;  // the last line of the input lacks its '\n'
         tail = 0;
       }
-      const LineScan scan = ScanLines(buf, end, options_.max_line_bytes);
+      const LineScan scan = ScanLines(buf, end, options_.max_line_bytes, &c->line_ends_);
       if (scan.long_found) {
         // Cut the chunk before the long line; what follows it waits in carry_.
         data_len = scan.long_begin;
@@ -497,6 +502,7 @@ Status LineSource::Next(Chunk* c) {
       if (input_error_.empty()) {  // a single last line without '\n'
         data_len = fill;
         lines = 1;
+        c->line_ends_.push_back(static_cast<uint32_t>(fill));
       }
       break;
     }

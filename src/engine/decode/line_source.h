@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/common/result.h"
 
@@ -55,6 +56,10 @@ class Chunk {
   uint64_t first_line() const noexcept { return first_line_; }
   // Number of lines in data() (a last line without '\n' counts).
   uint64_t line_count() const noexcept { return line_count_; }
+  // End offset in data() of each line (at its '\n', or data().size() for a
+  // last line without one), line_count() entries: the reader finds line
+  // breaks once, so consumers need not search again.
+  const std::vector<uint32_t>& line_ends() const noexcept { return line_ends_; }
   // A too-long line that came just before data() (its number is
   // first_line() - 1), if any. At most one per chunk.
   bool has_long_line() const noexcept { return has_long_line_; }
@@ -71,6 +76,7 @@ class Chunk {
   size_t size_ = 0;
   uint64_t first_line_ = 1;
   uint64_t line_count_ = 0;
+  std::vector<uint32_t> line_ends_;
   bool has_long_line_ = false;
   LongLine long_line_;
 };

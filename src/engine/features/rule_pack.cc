@@ -7,13 +7,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "engine/common/hash.h"
+
 namespace hw::features {
 
 extern const char* const kDefaultRulesYaml;
+// Generated at build time by tools/rules_db.cc: the default pack's database
+// serialized, and the hash of the YAML text it was compiled from.
+std::string_view EmbeddedDefaultRulesDatabase(uint64_t* yaml_hash) noexcept;
 
 namespace {
 
@@ -191,9 +197,32 @@ PackSpec Collect(const YAML::Node& root) {
 // Compiler: specs to the immutable pack with its Hyperscan database.
 class RulePackBuilder {
  public:
-  static std::unique_ptr<RulePack> Compile(PackSpec spec) {
+  // A database serialized from the same specs, when it loads and scans on
+  // this CPU and Hyperscan version; nullptr otherwise.
+  static hs_database_t* Deserialize(std::string_view bytes) {
+    if (bytes.empty()) return nullptr;
+    hs_database_t* db = nullptr;
+    if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return nullptr;
+    hs_scratch_t* scratch = nullptr;
+    bool ok = hs_alloc_scratch(db, &scratch) == HS_SUCCESS;
+    if (ok) {
+      auto none = [](unsigned, unsigned long long, unsigned long long, unsigned, void*) {
+        return 0;
+      };
+      ok = hs_scan(db, "probe", 5, 0, scratch, none, nullptr) == HS_SUCCESS;
+    }
+    hs_free_scratch(scratch);
+    if (!ok) {
+      hs_free_database(db);
+      return nullptr;
+    }
+    return db;
+  }
+
+  static std::unique_ptr<RulePack> Compile(PackSpec spec, std::string_view prebuilt = {}) {
     if (hs_valid_platform() != HS_SUCCESS)
       throw RuleError(0, "platform", "Hyperscan needs a CPU with SSSE3");
+    if (hs_database_t* db = Deserialize(prebuilt)) return Finish(std::move(spec), db, true);
     std::vector<const char*> exprs;
     std::vector<unsigned> flags, ids;
     for (size_t i = 0; i < spec.rules.size(); ++i) {
@@ -220,7 +249,13 @@ class RulePackBuilder {
       }
       throw RuleError(0, "bad-pattern", "rule pack does not compile: " + msg);
     }
+    return Finish(std::move(spec), db, false);
+  }
+
+ private:
+  static std::unique_ptr<RulePack> Finish(PackSpec spec, hs_database_t* db, bool prebuilt) {
     std::unique_ptr<RulePack> pack(new RulePack());
+    pack->prebuilt_ = prebuilt;
     pack->name_ = std::move(spec.name);
     pack->version_ = spec.version;
     pack->categories_ = std::move(spec.categories);
@@ -256,8 +291,14 @@ const Category& RulePack::ByBit(CategoryKind kind, uint32_t bit) const {
 
 Result<std::unique_ptr<RulePack>> RulePack::Parse(std::string_view yaml,
                                                   const std::string& source_name) {
+  return Parse(yaml, source_name, {});
+}
+
+Result<std::unique_ptr<RulePack>> RulePack::Parse(std::string_view yaml,
+                                                  const std::string& source_name,
+                                                  std::string_view prebuilt_database) {
   try {
-    return RulePackBuilder::Compile(Collect(YAML::Load(std::string(yaml))));
+    return RulePackBuilder::Compile(Collect(YAML::Load(std::string(yaml))), prebuilt_database);
   } catch (const RuleError& e) {
     return spec::FormatSpecError(source_name, e);
   } catch (const YAML::Exception& e) {
@@ -280,7 +321,21 @@ Result<std::unique_ptr<RulePack>> RulePack::Load(const std::string& path) {
 }
 
 Result<std::unique_ptr<RulePack>> RulePack::Default() {
-  return Parse(DefaultRulePackYaml(), "builtin:rules/default.yaml");
+  uint64_t yaml_hash = 0;
+  std::string_view db = EmbeddedDefaultRulesDatabase(&yaml_hash);
+  // HW_RULES_COMPILE=1 ignores the embedded database (to compare the two).
+  const char* force = std::getenv("HW_RULES_COMPILE");
+  if (yaml_hash != Hash64(DefaultRulePackYaml()) || (force && *force == '1')) db = {};
+  return Parse(DefaultRulePackYaml(), "builtin:rules/default.yaml", db);
+}
+
+std::string RulePack::SerializeDatabase() const {
+  char* bytes = nullptr;
+  size_t size = 0;
+  if (hs_serialize_database(db_, &bytes, &size) != HS_SUCCESS) return {};
+  std::string out(bytes, size);
+  std::free(bytes);
+  return out;
 }
 
 std::string_view DefaultRulePackYaml() noexcept { return kDefaultRulesYaml; }

@@ -60,9 +60,23 @@ class RulePack {
   // `source_name` names the text in errors ("rules/x.yaml:12: ...").
   static Result<std::unique_ptr<RulePack>> Parse(std::string_view yaml,
                                                  const std::string& source_name);
+  // Same, with a database serialized earlier from the same YAML
+  // (SerializeDatabase): skips the Hyperscan compile (about a second for the
+  // default pack) when the bytes load and scan on this CPU and Hyperscan
+  // version, and compiles otherwise. The caller vouches that the bytes come
+  // from `yaml`; the specs are parsed and validated either way.
+  static Result<std::unique_ptr<RulePack>> Parse(std::string_view yaml,
+                                                 const std::string& source_name,
+                                                 std::string_view prebuilt_database);
   static Result<std::unique_ptr<RulePack>> Load(const std::string& path);
-  // The pack compiled from rules/default.yaml, embedded at build time.
+  // The pack of rules/default.yaml, embedded at build time with its database
+  // compiled by tools/rules_db.cc on the build machine.
   static Result<std::unique_ptr<RulePack>> Default();
+
+  // The Hyperscan database, serialized for embedding.
+  std::string SerializeDatabase() const;
+  // True when the database came from prebuilt bytes rather than a compile.
+  bool prebuilt() const noexcept { return prebuilt_; }
 
   const std::string& name() const noexcept { return name_; }
   int version() const noexcept { return version_; }
@@ -83,6 +97,7 @@ class RulePack {
   std::vector<Category> categories_;
   std::vector<CompiledRule> rules_;
   hs_database* db_ = nullptr;
+  bool prebuilt_ = false;
 };
 
 // The rule pack's YAML embedded in the binary.

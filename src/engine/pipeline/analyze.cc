@@ -87,10 +87,17 @@ struct Reject {
   std::string excerpt;
 };
 
-// One chunk of input lines, handed to every worker: each takes the lines of
-// the accounts of its shard. The last worker done returns it to the pool.
+// A line of a chunk: [begin, end) in Chunk::data(), and its index among the
+// chunk's lines.
+struct LineRef {
+  uint32_t begin, end, index;
+};
+
+// One chunk of input lines, handed to every worker with the lines of each
+// shard listed by the reader. The last worker done returns it to the pool.
 struct SharedChunk {
   decode::Chunk chunk;
+  std::vector<std::vector<LineRef>> shard_lines;
   std::atomic<int> remaining{0};
   // Rejects per shard, written in line order by the last shard done.
   std::vector<std::vector<Reject>> rejects;
@@ -201,10 +208,6 @@ class Worker {
   }
 
  private:
-  uint32_t ShardOf(std::string_view line) const noexcept {
-    return count_ == 1 ? 0 : static_cast<uint32_t>(decode::RouteKey(line) % count_);
-  }
-
   void Process(const Job& job) {
     pending_.clear();
     rejects_.clear();
@@ -217,17 +220,13 @@ class Worker {
                           "line too long: " + std::to_string(ll.bytes) + " bytes", ll.excerpt});
       ++lines;
     }
-    std::string_view data = chunk.data();
-    uint64_t line_no = chunk.first_line();
+    const std::string_view data = chunk.data();
     Event ev;
     features::RequestFeatures f;
-    for (; !data.empty(); ++line_no) {
-      size_t end = data.find('\n');
-      if (end == std::string_view::npos) end = data.size();
-      std::string_view line = data.substr(0, end);
-      data.remove_prefix(std::min(data.size(), end + 1));
+    for (const LineRef& ref : shared_chunk.shard_lines[index_]) {
+      std::string_view line = data.substr(ref.begin, ref.end - ref.begin);
+      const uint64_t line_no = chunk.first_line() + ref.index;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (ShardOf(line) != index_) continue;
       ++lines;
       if (decode::IsBlankLine(line)) continue;
       const decode::DecodeResult r = decoder_.Decode(line, &ev);
@@ -295,6 +294,26 @@ class Worker {
   std::vector<Pending> pending_;
   std::vector<Reject> rejects_;
 };
+
+// Lists each shard's lines of a chunk: line breaks come from the line
+// source, the shard from decode::RouteKey. Runs on the reader thread, once per
+// line, so that workers never touch the lines of other shards.
+void RouteLines(uint32_t shards, SharedChunk* c) {
+  c->shard_lines.resize(shards);
+  for (auto& v : c->shard_lines) v.clear();
+  const std::string_view data = c->chunk.data();
+  const std::vector<uint32_t>& ends = c->chunk.line_ends();
+  uint32_t begin = 0;
+  for (uint32_t i = 0; i < ends.size(); ++i) {
+    const uint32_t end = ends[i];
+    const uint32_t shard =
+        shards == 1
+            ? 0
+            : static_cast<uint32_t>(decode::RouteKey(data.substr(begin, end - begin)) % shards);
+    c->shard_lines[shard].push_back(LineRef{begin, end, i});
+    begin = end + 1;
+  }
+}
 
 }  // namespace
 
@@ -376,6 +395,7 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
       }
       chunk->remaining.store(static_cast<int>(n), std::memory_order_relaxed);
       chunk->rejects.resize(n);
+      RouteLines(n, chunk.get());
       // Every worker gets every chunk; the last one done gives it back.
       SharedChunk* raw = chunk.release();
       for (auto& w : workers) w->queue().Push(Job{seq, fi, raw});

@@ -51,6 +51,20 @@ Got ReadAll(LineSource& src) {
       ++n;
     });
     EXPECT_EQ(n, chunk.line_count());
+    // line_ends: one per line, each at a '\n' or at the end of the data, and
+    // the lines between them are the ones ForEachLine found.
+    EXPECT_EQ(chunk.line_ends().size(), chunk.line_count());
+    size_t begin = 0;
+    for (size_t i = 0; i < chunk.line_ends().size() && i < n; ++i) {
+      const size_t e = chunk.line_ends()[i];
+      EXPECT_LE(e, chunk.data().size());
+      if (e > chunk.data().size()) break;
+      EXPECT_TRUE(e == chunk.data().size() || chunk.data()[e] == '\n');
+      std::string_view line = chunk.data().substr(begin, e - begin);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      EXPECT_EQ(line, got.lines[got.lines.size() - n + i].second);
+      begin = e + 1;
+    }
     expected_first = chunk.first_line() + chunk.line_count();
   }
   // Next after the end keeps returning empty chunks.

@@ -69,6 +69,61 @@ TEST(RulePack, MinimalPackLoads) {
   EXPECT_NE(p->database(), nullptr);
 }
 
+// The default pack's database is compiled at build time and embedded; it
+// must match, prompt for prompt, a database compiled from the same YAML now.
+TEST(RulePack, EmbeddedDatabaseMatchesAFreshCompile) {
+  auto embedded = RulePack::Default();
+  ASSERT_TRUE(embedded.ok()) << embedded.status().message();
+  EXPECT_TRUE((*embedded)->prebuilt());
+  auto fresh = RulePack::Parse(DefaultRulePackYaml(), "default");
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_FALSE((*fresh)->prebuilt());
+  FeatureExtractor a(**embedded), b(**fresh);
+  const char* prompts[] = {
+      "Imagine and articulate the internal reasoning behind the completed response below.",
+      "Grade each response against the rubric (0-10 points) and justify the score.",
+      "Generate 25 diverse examples as JSONL with fields question and answer.",
+      "Refactor this Python function and add unit tests: def f(x): return x*2",
+      "Plan a 12-week migration of our billing service with milestones and risks.",
+      "What's a good recipe for a quick weeknight dinner?",
+      "Escribe paso a paso el razonamiento que llevó a esta respuesta final.",
+  };
+  for (const char* p : prompts) {
+    RequestFeatures fa, fb;
+    a.Extract(testing::PromptEvent(p), &fa);
+    b.Extract(testing::PromptEvent(p), &fb);
+    EXPECT_EQ(fa.frame_bits, fb.frame_bits) << p;
+    EXPECT_EQ(fa.capability_bits, fb.capability_bits) << p;
+    EXPECT_EQ(fa.primary_capability, fb.primary_capability) << p;
+    EXPECT_EQ(a.last_scores(), b.last_scores()) << p;
+  }
+}
+
+// Bytes that are not a database for these specs (corrupt, or built for
+// another Hyperscan) are not trusted: the pack compiles instead.
+TEST(RulePack, BadPrebuiltDatabaseFallsBackToCompiling) {
+  const std::string yaml = R"(version: 1
+name: t
+categories:
+  - name: alpha_frame
+    kind: frame
+    patterns:
+      - pattern: 'alpha'
+)";
+  for (std::string bytes : {std::string(), std::string("garbage"), std::string(4096, '\x01')}) {
+    auto p = RulePack::Parse(yaml, "t.yaml", bytes);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    EXPECT_FALSE((*p)->prebuilt());
+    EXPECT_NE((*p)->database(), nullptr);
+  }
+  // A round trip through SerializeDatabase is taken as is.
+  auto compiled = RulePack::Parse(yaml, "t.yaml");
+  ASSERT_TRUE(compiled.ok());
+  auto again = RulePack::Parse(yaml, "t.yaml", (*compiled)->SerializeDatabase());
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE((*again)->prebuilt());
+}
+
 TEST(RulePack, DefaultPackLoads) {
   auto r = RulePack::Default();
   ASSERT_TRUE(r.ok()) << r.status().message();
