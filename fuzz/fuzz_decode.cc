@@ -26,6 +26,7 @@
 #include "engine/decode/dedup.h"
 #include "engine/decode/line_source.h"
 #include "engine/decode/reject_log.h"
+#include "engine/decode/route_key.h"
 
 namespace {
 
@@ -96,9 +97,21 @@ Run ReadAndDecode(std::string bytes, const hw::decode::LineSourceOptions& option
       run.error = true;
       break;
     }
+    const size_t before = run.lines.size();
     hw::decode::ForEachLine(chunk, [&](uint64_t no, std::string_view line) {
       run.lines.emplace_back(no, std::string(line));
     });
+    // Chunk::line_ends delimits exactly the lines ForEachLine yields.
+    Check(chunk.line_ends().size() == run.lines.size() - before, "one line end per line");
+    size_t begin = 0;
+    for (size_t i = 0; i < chunk.line_ends().size(); ++i) {
+      const size_t end = chunk.line_ends()[i];
+      Check(end >= begin && end <= chunk.data().size(), "line end inside the chunk");
+      std::string_view line = chunk.data().substr(begin, end - begin);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      Check(line == run.lines[before + i].second, "line end matches the line");
+      begin = end + 1;
+    }
     hw::decode::DecodeStats stats;
     hw::decode::DecodeChunk(
         chunk, decoder, &dedup, stats, [&](const hw::Event& e, uint64_t) { CheckEvent(e); },
@@ -120,6 +133,16 @@ Run ReadAndDecode(std::string bytes, const hw::decode::LineSourceOptions& option
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view all(reinterpret_cast<const char*>(data), size);
+
+  // 0. The shard router's key search: a view into the line, never past a quote.
+  {
+    const std::string_view id = hw::decode::RawUserId(all);
+    Check(
+        id.empty() || (id.data() >= all.data() && id.data() + id.size() <= all.data() + all.size()),
+        "RawUserId is a view into the line");
+    Check(id.find('"') == std::string_view::npos, "RawUserId holds no quote");
+    if (id.empty()) Check(hw::decode::RouteKey(all) == 0, "no id, key 0");
+  }
 
   // 1. The whole input as one line.
   {

@@ -1,5 +1,7 @@
 #include "engine/common/output_file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -116,8 +118,19 @@ class ZstdFile final : public OutputFile {
 
 }  // namespace
 
+void EnlargePipe(int fd) noexcept {
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
+#ifdef F_SETPIPE_SZ
+  (void)::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+#endif
+}
+
 Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path) {
-  if (path == "-") return std::unique_ptr<OutputFile>(new PlainFile(path, stdout, false));
+  if (path == "-") {
+    EnlargePipe(1);
+    return std::unique_ptr<OutputFile>(new PlainFile(path, stdout, false));
+  }
   if (EndsWith(path, ".gz")) {
     gzFile f = gzopen(path.c_str(), "wb6");
     if (!f) return IoError(path, "cannot open for writing");

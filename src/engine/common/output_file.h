@@ -31,4 +31,9 @@ Status WriteFile(const std::string& path, std::string_view data);
 // Creates a directory and its parents; ok when it exists.
 Status MakeDirs(const std::string& path);
 
+// Asks the kernel for a 1 MiB buffer when `fd` is a pipe (no-op otherwise,
+// and when refused): `simulate --out - | analyze -` moves gigabytes, and the
+// default 64 KiB buffer costs a context switch per 64 KiB.
+void EnlargePipe(int fd) noexcept;
+
 }  // namespace hw

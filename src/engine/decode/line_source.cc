@@ -10,6 +10,8 @@
 #include <cstring>
 #include <string>
 
+#include "engine/common/output_file.h"
+
 namespace hw::decode {
 
 // --- Raw bytes ---------------------------------------------------------------
@@ -255,6 +257,7 @@ Result<std::unique_ptr<LineSource>> LineSource::Open(const std::string& path,
                                                      const LineSourceOptions& options) {
   std::unique_ptr<ByteReader> reader;
   if (path == "-") {
+    EnlargePipe(0);
     reader = std::make_unique<FdReader>(0, false);
   } else {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

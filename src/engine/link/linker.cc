@@ -208,7 +208,9 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     };
     const auto& ch = p.channels;
     if (x.payment && x.payment == y.payment) {
-      const bool company = x.verified_org && x.org == y.org;
+      // Symmetric, so that the pair's weight does not depend on which account
+      // comes first: both in the same verified organisation.
+      const bool company = x.verified_org && y.verified_org && x.org == y.org;
       add(Channel::kPayment,
           ch[Ch(Channel::kPayment)].weight * (company ? p.company_card_factor : 1.0));
     }

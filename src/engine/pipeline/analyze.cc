@@ -187,11 +187,9 @@ void AppendReject(std::string& out, const std::string& file, const Reject& r) {
 // and folds them into its own account table.
 class Worker {
  public:
-  Worker(uint32_t index, uint32_t count, const features::RulePack& rules,
-         const features::ContentSampler& sampler, size_t dedup_capacity, Shared& shared,
-         ChunkPool& pool)
+  Worker(uint32_t index, const features::RulePack& rules, const features::ContentSampler& sampler,
+         size_t dedup_capacity, Shared& shared, ChunkPool& pool)
       : index_(index),
-        count_(count),
         extractor_(rules),
         sampler_(sampler),
         shared_(shared),
@@ -281,7 +279,7 @@ class Worker {
     pool_.Give(std::unique_ptr<SharedChunk>(job.chunk));
   }
 
-  const uint32_t index_, count_;
+  const uint32_t index_;
   decode::Decoder decoder_;
   features::FeatureExtractor extractor_;
   const features::ContentSampler sampler_;
@@ -366,7 +364,7 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
   const auto n = static_cast<uint32_t>(std::max(1, options.threads));
   std::vector<std::unique_ptr<Worker>> workers;
   for (uint32_t i = 0; i < n; ++i)
-    workers.push_back(std::make_unique<Worker>(i, n, pack, options.sampler,
+    workers.push_back(std::make_unique<Worker>(i, pack, options.sampler,
                                                std::max<size_t>(1024, options.dedup_capacity / n),
                                                shared, pool));
   std::vector<std::thread> threads;

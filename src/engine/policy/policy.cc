@@ -60,6 +60,12 @@ void ReadU32(const YAML::Node& parent, const char* key, const std::string& what,
   }
 }
 
+// A name (policy, channel, frame, capability, feature): a YAML scalar.
+std::string Name(const YAML::Node& n, const std::string& what) {
+  if (!n.IsScalar()) Fail(n, "bad-type", what + ": expected a name (a string)");
+  return n.Scalar();
+}
+
 std::vector<Feature> ReadFeatures(const YAML::Node& n, const std::string& what,
                                   const std::vector<std::string>& known) {
   if (!n.IsMap() || n.size() == 0)
@@ -67,7 +73,12 @@ std::vector<Feature> ReadFeatures(const YAML::Node& n, const std::string& what,
   std::vector<Feature> out;
   for (const auto& kv : n) {
     Feature f;
-    f.name = kv.first.as<std::string>();
+    f.name = Name(kv.first, what);
+    // YAML keeps a repeated key: the feature would count twice in the score.
+    for (const Feature& seen : out) {
+      if (seen.name == f.name)
+        Fail(kv.first, "duplicate-name", what + ": feature '" + f.name + "' given twice");
+    }
     if (std::find(known.begin(), known.end(), f.name) == known.end()) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
@@ -96,7 +107,7 @@ Policy Read(const YAML::Node& root) {
   if (Num(root["version"], "version", 0, 1e9) != 1)
     Fail(root["version"], "bad-version", "policy: 'version' must be 1");
   Policy p;
-  p.name = root["name"] ? root["name"].as<std::string>() : "unnamed";
+  p.name = root["name"] ? Name(root["name"], "policy.name") : "unnamed";
   for (const char* req : {"link", "score"}) {
     if (!root[req]) Fail(root, "missing-key", std::string("policy: missing '") + req + "'");
   }
@@ -118,7 +129,7 @@ Policy Read(const YAML::Node& root) {
   const YAML::Node ch = link["channels"];
   if (!ch.IsMap()) Fail(ch, "bad-type", "link.channels: expected a mapping");
   for (const auto& kv : ch) {
-    const auto name = kv.first.as<std::string>();
+    const std::string name = Name(kv.first, "link.channels");
     const auto* it = std::find_if(std::begin(kChannelNames), std::end(kChannelNames),
                                   [&](const char* c) { return name == c; });
     if (it == std::end(kChannelNames)) {
@@ -149,13 +160,13 @@ Policy Read(const YAML::Node& root) {
   if (!ef.IsMap())
     Fail(ef, "bad-type", "score.elicitation_frames: expected a mapping frame: weight");
   for (const auto& kv : ef) {
-    s.elicitation_frames.emplace_back(
-        kv.first.as<std::string>(),
-        Num(kv.second, "score.elicitation_frames." + kv.first.as<std::string>(), 0, 10));
+    const std::string frame = Name(kv.first, "score.elicitation_frames");
+    s.elicitation_frames.emplace_back(frame,
+                                      Num(kv.second, "score.elicitation_frames." + frame, 0, 10));
   }
   const YAML::Node tc = score["target_capabilities"];
   if (!tc.IsSequence()) Fail(tc, "bad-type", "score.target_capabilities: expected a list");
-  for (const auto& c : tc) s.target_capabilities.push_back(c.as<std::string>());
+  for (const auto& c : tc) s.target_capabilities.push_back(Name(c, "score.target_capabilities"));
   s.account_features = ReadFeatures(score["account"], "score.account", AccountFeatureNames());
   s.campaign_features = ReadFeatures(score["campaign"], "score.campaign", CampaignFeatureNames());
   if (const YAML::Node th = score["thresholds"]) {

@@ -56,7 +56,7 @@ struct LinkPolicy {
   uint32_t neighbours = 4;        // sorted-neighbourhood window per LSH bucket
   uint32_t all_pairs_below = 24;  // buckets this small compare all pairs
   uint32_t max_bucket = 200000;   // larger buckets are skipped as uninformative
-  double signup_window_hours = 48;
+  double signup_window_hours = 24;
   // A payment fingerprint shared inside one verified organisation counts this
   // share of its weight (a company card is expected to be shared).
   double company_card_factor = 0.3;
@@ -78,14 +78,17 @@ struct ScorePolicy {
   std::vector<std::string> target_capabilities;
   std::vector<Feature> account_features;   // per-account evidence
   std::vector<Feature> campaign_features;  // evidence of a linked group
-  double campaign_attack = 0.6;            // campaign score at or above: members are "attack"
-  double account_suspicious = 0.6;  // unlinked or benign-campaign account at or above: "suspicious"
-  double member_floor =
-      0.2;  // a member of an attack campaign below this account score is only "suspicious"
-  // A group whose accounts openly declare one organisation is a customer's
-  // own fleet (eval harness, batch pipeline), not a network hiding its
-  // links: its score is multiplied by 1 - discount * (share of accounts in
-  // the most common organisation).
+  // Defaults equal policy/default.yaml, so that a policy leaving a key out
+  // gets the built-in value.
+  double campaign_attack = 0.5;  // campaign score at or above: members are "attack"
+  double account_suspicious =
+      0.65;  // unlinked or benign-campaign account at or above: "suspicious"
+  // A member of an attack campaign below this account score is only "suspicious".
+  double member_floor = 0.35;
+  // A group whose accounts openly declare organisations is a customer's own
+  // fleet (eval harness, batch pipeline), not a network hiding its links: its
+  // score is multiplied by 1 - discount * (share of members in organisations
+  // that two or more members declare).
   double declared_org_discount = 0.5;
 };
 

@@ -40,6 +40,18 @@ TEST(Policy, ErrorsNameLineAndCode) {
        "  account:\n    volume: {weight: 1, low: 5, high: 1}\n  campaign:\n    size: {weight: 1, "
        "low: 0, high: 1}\n",
        ":7: out-of-range"},
+      {"version: 1\nlink: {channels: {}}\nscore:\n  elicitation_frames: {}\n  target_capabilities: "
+       "[]\n"
+       "  account:\n    volume: {weight: 1, low: 0, high: 1}\n    volume: {weight: 1, low: 0, "
+       "high: 2}\n  campaign:\n    size: {weight: 1, low: 0, high: 1}\n",
+       ":8: duplicate-name: score.account: feature 'volume' given twice"},
+      {"version: 1\nlink: {channels: {}}\nscore:\n  elicitation_frames: {}\n  target_capabilities: "
+       "[]\n"
+       "  account:\n    [volume]: {weight: 1, low: 0, high: 1}\n  campaign:\n    size: {weight: 1, "
+       "low: 0, high: 1}\n",
+       ":7: bad-type"},
+      {"version: 1\nname: [x]\nlink: {channels: {}}\nscore: {}\n",
+       ":2: bad-type: policy.name: expected a name"},
   };
   for (const auto& c : cases) {
     auto p = ParsePolicy(c.yaml, "p.yaml");
