@@ -31,3 +31,18 @@ function(hw_unit_tests name)
     HW_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
   gtest_discover_tests(test_${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endfunction()
+
+# hw_embed_text(TARGET FILE NAMESPACE VAR) compiles the text of FILE (relative
+# to the project root) into TARGET as `const char* const NAMESPACE::VAR`, and
+# re-runs CMake when FILE changes. The built-in specs (policy, rules,
+# enforcement) are embedded this way.
+function(hw_embed_text target file ns var)
+  string(MAKE_C_IDENTIFIER ${file} id)
+  set(gen ${CMAKE_CURRENT_BINARY_DIR}/embed_${id}.cc)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${file})
+  file(READ ${PROJECT_SOURCE_DIR}/${file} text)
+  file(WRITE ${gen}.tmp "// Generated from ${file}.\nnamespace ${ns} {\nextern const char* const ${var};\nconst char* const ${var} = R\"HWYAML(${text})HWYAML\";\n}  // namespace ${ns}\n")
+  configure_file(${gen}.tmp ${gen} COPYONLY)
+  target_sources(${target} PRIVATE ${gen})
+  set(HW_EMBEDDED ${gen} PARENT_SCOPE)
+endfunction()

@@ -9,10 +9,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <initializer_list>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "engine/common/result.h"
 
@@ -66,6 +68,27 @@ inline double Num(const YAML::Node& n, const std::string& what, double lo, doubl
 inline Status FormatSpecError(const std::string& source_name, const SpecError& e) {
   return Status(ErrorCode::kSpecError,
                 source_name + ":" + std::to_string(e.line) + ": " + e.code + ": " + e.what());
+}
+
+// A yaml-cpp parse error as "source:line: yaml-syntax: message". An error
+// found at the end of the input (an unclosed [ or {) is marked on the line
+// after the last one; the last line is named instead.
+inline Status FormatYamlError(std::string_view yaml, const std::string& source_name,
+                              const YAML::Exception& e) {
+  const auto lines = static_cast<int>(std::count(yaml.begin(), yaml.end(), '\n') +
+                                      (!yaml.empty() && yaml.back() != '\n' ? 1 : 0));
+  const int line = std::clamp(e.mark.line + 1, 1, std::max(lines, 1));
+  return Status(ErrorCode::kSpecError,
+                source_name + ":" + std::to_string(line) + ": yaml-syntax: " + e.msg);
+}
+
+// The text of a spec file, or kIoError "path: cannot open <what>".
+inline Result<std::string> ReadSpecFile(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kIoError, path + ": cannot open " + what);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace hw::spec

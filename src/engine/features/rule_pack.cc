@@ -302,22 +302,14 @@ Result<std::unique_ptr<RulePack>> RulePack::Parse(std::string_view yaml,
   } catch (const RuleError& e) {
     return spec::FormatSpecError(source_name, e);
   } catch (const YAML::Exception& e) {
-    // An error found at the end of the input (an unclosed [ or {) is marked on
-    // the line after the last one; name the last line instead.
-    const auto lines = static_cast<int>(std::count(yaml.begin(), yaml.end(), '\n') +
-                                        (!yaml.empty() && yaml.back() != '\n' ? 1 : 0));
-    const int line = std::clamp(e.mark.line + 1, 1, std::max(lines, 1));
-    return Status(ErrorCode::kSpecError,
-                  source_name + ":" + std::to_string(line) + ": yaml-syntax: " + e.msg);
+    return spec::FormatYamlError(yaml, source_name, e);
   }
 }
 
 Result<std::unique_ptr<RulePack>> RulePack::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::kIoError, path + ": cannot open rule pack");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return Parse(ss.str(), path);
+  auto text = spec::ReadSpecFile(path, "rule pack");
+  if (!text.ok()) return text.status();
+  return Parse(*text, path);
 }
 
 Result<std::unique_ptr<RulePack>> RulePack::Default() {

@@ -192,17 +192,14 @@ Result<Policy> ParsePolicy(const std::string& yaml_text, const std::string& sour
   } catch (const spec::SpecError& e) {
     return spec::FormatSpecError(source_name, e);
   } catch (const YAML::Exception& e) {
-    return Status(ErrorCode::kSpecError,
-                  source_name + ":" + std::to_string(e.mark.line + 1) + ": yaml-syntax: " + e.msg);
+    return spec::FormatYamlError(yaml_text, source_name, e);
   }
 }
 
 Result<Policy> LoadPolicy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status(ErrorCode::kIoError, path + ": cannot open policy file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParsePolicy(ss.str(), path);
+  auto text = spec::ReadSpecFile(path, "policy file");
+  if (!text.ok()) return text.status();
+  return ParsePolicy(*text, path);
 }
 
 const std::string& DefaultPolicyText() {

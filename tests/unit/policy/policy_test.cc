@@ -29,7 +29,7 @@ TEST(Policy, ErrorsNameLineAndCode) {
        ":4: unknown-name"},
       {"version: 1\nlink:\n  channels:\n    payment: {weight: one}\nscore: {}\n", ":4: bad-type"},
       {"version: 1\nlink:\n  channels: {}\n", ":1: missing-key: policy: missing 'score'"},
-      {"version: 1\nlink: [unclosed\n", ":3: yaml-syntax"},
+      {"version: 1\nlink: [unclosed\n", ":2: yaml-syntax"},
       {"version: 1\nlink: {channels: {}}\nscore:\n  elicitation_frames: {}\n  target_capabilities: "
        "[]\n"
        "  account:\n    vibes: {weight: 1, low: 0, high: 1}\n  campaign:\n    size: {weight: 1, "
