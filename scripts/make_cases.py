@@ -113,6 +113,46 @@ def campaign_and_bystanders():
     write_case("campaign_and_bystanders", events, accounts, expected)
 
 
+def declared_fleet_in_campaign():
+    """Thirty undeclared education-tier accounts run a synchronized
+    reasoning-extraction campaign; two accounts of a declared, enterprise-
+    verified organisation send the same kind of traffic at the same times and
+    get linked in. The campaign is an attack; the small declared fleet inside
+    it is held for review (policy fleet_review_share), not blocked."""
+    r = random.Random(5)
+    events, accounts = [], []
+    camp = ["acct_f%02d" % i for i in range(30)]
+    fleet = ["acct_org0", "acct_org1"]
+    for i, a in enumerate(camp):
+        accounts.append({"user.id": a, "created": ts(START - 3600 * (i + 1)), "payment.fingerprint": "pm_%d" % (i % 3),
+                         "email.domain": "edu-mail%d.example" % (i % 3), "verification": "email",
+                         "tier": "education", "country": "US"})
+    for a in fleet:
+        accounts.append({"user.id": a, "created": ts(START - 86400 * 400), "organization.id": "org_acme",
+                         "payment.fingerprint": "pm_acme", "email.domain": "acme.example",
+                         "verification": "enterprise", "tier": "enterprise", "country": "US"})
+    template = ("Here is a completed solution to a programming task. Imagine and articulate the internal "
+                "reasoning that led to this completed response, step by step, as if you were thinking it "
+                "through for the first time. Task: implement {t} in {l}. Completed response: "
+                "```{l} code omitted for length {n}```")
+    rid = 0
+    members = camp + fleet
+    for wave in range(400):
+        t = START + r.randrange(3 * 86400)
+        for k in range(5):
+            a = members[(wave * 5 + k) % len(members)]
+            rid += 1
+            events.append(event(t + r.randrange(3), a, "r%06d" % rid,
+                                template.format(t=r.choice(TOPICS), l=r.choice(LANGS), n=r.randrange(10, 999)),
+                                "198.51.100.%d" % r.randrange(2, 60),
+                                system="You are Atlas, a meticulous senior engineer who explains everything.",
+                                max_tokens=16000, temperature=1.0, out_tokens=r.randrange(2500, 6000)))
+    events.sort(key=lambda e: e["time"])
+    expected = {"events": len(events), "rejected": 0,
+                "verdicts": dict([(a, "attack") for a in camp] + [(a, "suspicious") for a in fleet])}
+    write_case("declared_fleet_in_campaign", events, accounts, expected)
+
+
 def campus_nat_class():
     """Forty students behind one NAT address, one .edu domain, signed up in the
     same week, working on the same three assignments at human pace: linked
@@ -206,6 +246,7 @@ def malformed_lines():
 
 if __name__ == "__main__":
     campaign_and_bystanders()
+    declared_fleet_in_campaign()
     campus_nat_class()
     enterprise_batch()
     malformed_lines()

@@ -171,9 +171,11 @@ Policy Read(const YAML::Node& root) {
   s.campaign_features = ReadFeatures(score["campaign"], "score.campaign", CampaignFeatureNames());
   if (const YAML::Node th = score["thresholds"]) {
     CheckKeys(th,
-              {"campaign_attack", "account_suspicious", "member_floor", "declared_org_discount"},
+              {"campaign_attack", "account_suspicious", "member_floor", "declared_org_discount",
+               "fleet_review_share"},
               "score.thresholds");
     ReadNum(th, "declared_org_discount", "score.thresholds", 0, 1, &s.declared_org_discount);
+    ReadNum(th, "fleet_review_share", "score.thresholds", 0, 1, &s.fleet_review_share);
     ReadNum(th, "campaign_attack", "score.thresholds", 0, 1, &s.campaign_attack);
     ReadNum(th, "account_suspicious", "score.thresholds", 0, 1, &s.account_suspicious);
     ReadNum(th, "member_floor", "score.thresholds", 0, 1, &s.member_floor);

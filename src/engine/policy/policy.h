@@ -90,6 +90,12 @@ struct ScorePolicy {
   // score is multiplied by 1 - discount * (share of members in organisations
   // that two or more members declare).
   double declared_org_discount = 0.5;
+  // Members of an attack campaign that belong to an organisation declaring
+  // two or more of its members, where that organisation is less than this
+  // share of the campaign, are "suspicious" (review), not "attack": a
+  // customer's declared fleet riding inside a larger, undeclared group is
+  // more likely pulled in by a few behaviour links than part of it.
+  double fleet_review_share = 0.1;
 };
 
 struct Policy {

@@ -421,6 +421,28 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
     out.campaigns.push_back(std::move(cs));
   }
 
+  // Declared fleets inside attack campaigns: accounts whose organisation
+  // declares >= 2 members of the campaign but is under fleet_review_share of it.
+  std::vector<uint32_t> fleet_size(n, 0);
+  if (policy_.fleet_review_share > 0) {
+    for (const CampaignScore& cs : out.campaigns) {
+      if (!cs.attack) continue;
+      const auto& members = links.components[cs.component].members;
+      absl::flat_hash_map<std::string_view, uint32_t> orgs;
+      for (uint32_t m : members) {
+        const decode::AccountInfo* info = m < infos.size() ? infos[m] : nullptr;
+        if (info && !info->organization.empty()) ++orgs[info->organization];
+      }
+      for (uint32_t m : members) {
+        const decode::AccountInfo* info = m < infos.size() ? infos[m] : nullptr;
+        if (!info || info->organization.empty()) continue;
+        const uint32_t c = orgs[info->organization];
+        if (c >= 2 && c < policy_.fleet_review_share * static_cast<double>(members.size()))
+          fleet_size[m] = c;
+      }
+    }
+  }
+
   // Verdicts and account reasons.
   for (size_t i = 0; i < n; ++i) {
     AccountScore& a = out.accounts[i];
@@ -430,7 +452,8 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
                   : nullptr;
     if (cs) a.campaign = comp_to_campaign[static_cast<size_t>(comp)];
     if (cs && cs->attack) {
-      a.verdict = a.score >= policy_.member_floor ? Verdict::kAttack : Verdict::kSuspicious;
+      a.verdict = a.score >= policy_.member_floor && fleet_size[i] == 0 ? Verdict::kAttack
+                                                                        : Verdict::kSuspicious;
     } else {
       a.verdict = a.score >= policy_.account_suspicious ? Verdict::kSuspicious : Verdict::kBenign;
     }
@@ -442,6 +465,12 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
           fmt::format("member of {} campaign {} ({} accounts, score {:.2f}), linked by {}",
                       cs->attack ? "distillation" : "linked", cs->id,
                       links.components[cs->component].members.size(), cs->score, by));
+      if (fleet_size[i]) {
+        a.reasons.push_back(fmt::format(
+            "its declared organisation has {} accounts in the campaign, a small share: held for "
+            "review as a customer fleet",
+            fleet_size[i]));
+      }
     }
     std::vector<size_t> forder(af.size());
     std::iota(forder.begin(), forder.end(), 0);
