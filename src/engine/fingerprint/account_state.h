@@ -108,7 +108,8 @@ struct AccountState {
   // the sampler's per-account request number.
   uint64_t offered = 0;
   // Requests older than an earlier request of this account (input not in
-  // time order for it); processed normally.
+  // time order for it); processed normally. Exact when one shard holds the
+  // account, as analyze arranges; Merge sums the shards' counts.
   uint32_t out_of_order = 0;
 
   // Not part of the merge semantics: skips re-adding the same minute.
