@@ -203,9 +203,9 @@ TimeUs ParseDuration(std::string_view text) noexcept {
   uint64_t n = 0;
   const char* end = text.data() + text.size() - 1;
   const auto r = std::from_chars(text.data(), end, n);
-  if (r.ec != std::errc() || r.ptr != end || n > 100ULL * 365 * 24 * 3600) return -1;
-  const TimeUs us = static_cast<TimeUs>(n) * scale;
-  return us > 100LL * 365 * kUsPerDay ? -1 : us;
+  constexpr TimeUs kMax = 100LL * 365 * kUsPerDay;
+  if (r.ec != std::errc() || r.ptr != end || n > static_cast<uint64_t>(kMax / scale)) return -1;
+  return static_cast<TimeUs>(n) * scale;
 }
 
 std::string FormatDuration(TimeUs us) {

@@ -16,8 +16,10 @@ TEST(Duration, ParsesAndFormats) {
   EXPECT_EQ(ParseDuration("2w"), 14 * kUsPerDay);
   EXPECT_EQ(ParseDuration("1y"), 365 * kUsPerDay);
   EXPECT_EQ(ParseDuration("0s"), 0);
-  for (const char* bad :
-       {"", "s", "7", "7x", "-1d", "1.5h", "d7", "101y", " 7d", "99999999999999999999d"})
+  EXPECT_EQ(ParseDuration("100y"), 100 * 365 * kUsPerDay);
+  EXPECT_EQ(ParseDuration("5200w"), 5200 * 7 * kUsPerDay);
+  for (const char* bad : {"", "s", "7", "7x", "-1d", "1.5h", "d7", "101y", " 7d",
+                          "99999999999999999999d", "3153600000w", "5300w"})
     EXPECT_EQ(ParseDuration(bad), -1) << bad;
   EXPECT_EQ(FormatDuration(36 * kUsPerHour), "36h");
   EXPECT_EQ(FormatDuration(7 * kUsPerDay), "1w");
