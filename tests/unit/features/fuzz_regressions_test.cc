@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../spec_error.h"
 #include "engine/common/event.h"
 #include "engine/features/extractor.h"
 #include "engine/features/rule_pack.h"
@@ -26,20 +27,10 @@ std::string Read(const fs::path& p) {
 
 // "fuzz.yaml:<digits>: <known code>: <message>", as fuzz/fuzz_rules.cc checks.
 bool WellFormed(const std::string& m) {
-  const std::string prefix = "fuzz.yaml:";
-  if (m.rfind(prefix, 0) != 0) return false;
-  size_t i = prefix.size();
-  while (i < m.size() && m[i] >= '0' && m[i] <= '9') ++i;
-  if (i == prefix.size() || m.compare(i, 2, ": ") != 0) return false;
-  const size_t end = m.find(": ", i + 2);
-  if (end == std::string::npos || end + 2 >= m.size()) return false;
-  const std::string code = m.substr(i + 2, end - i - 2);
-  for (const char* c :
-       {"yaml-syntax", "bad-version", "missing-key", "unknown-key", "bad-type", "bad-name",
-        "duplicate-name", "unknown-name", "too-many", "out-of-range", "bad-pattern"}) {
-    if (code == c) return true;
-  }
-  return false;
+  return hw::testing::IsCodedSpecError(
+      m, "fuzz.yaml",
+      {"yaml-syntax", "bad-version", "missing-key", "unknown-key", "bad-type", "bad-name",
+       "duplicate-name", "unknown-name", "too-many", "out-of-range", "bad-pattern"});
 }
 
 void ScanWith(const RulePack& pack, const std::string& text) {
