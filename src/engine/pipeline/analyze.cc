@@ -1,7 +1,5 @@
 #include "engine/pipeline/analyze.h"
 
-#include <absl/container/flat_hash_set.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -15,6 +13,7 @@
 #include "engine/common/json_writer.h"
 #include "engine/common/output_file.h"
 #include "engine/decode/decoder.h"
+#include "engine/decode/dedup.h"
 #include "engine/decode/line_source.h"
 #include "engine/decode/registry.h"
 #include "engine/decode/reject_log.h"
@@ -30,12 +29,12 @@ namespace hw::pipeline {
 
 namespace {
 
-// Lets chunk k's ordered section run only after chunk k-1's.
+// Lets chunk k's rejected lines be written only after chunk k-1's.
 class TurnGate {
  public:
   void Wait(uint64_t seq) {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return next_ == seq || aborted_; });
+    cv_.wait(lock, [&] { return next_ == seq; });
   }
   void Done() {
     {
@@ -44,40 +43,11 @@ class TurnGate {
     }
     cv_.notify_all();
   }
-  void Abort() {
-    {
-      std::lock_guard lock(mu_);
-      aborted_ = true;
-    }
-    cv_.notify_all();
-  }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t next_ = 0;
-  bool aborted_ = false;
-};
-
-// Exact duplicate detection with bounded memory: two generations of id
-// hashes; a duplicate is caught when it arrives within `capacity` distinct
-// ids of its first delivery.
-class ResponseIdFilter {
- public:
-  explicit ResponseIdFilter(size_t capacity) : capacity_(capacity) {}
-  bool SeenBefore(uint64_t h) {
-    if (current_.contains(h) || previous_.contains(h)) return true;
-    if (current_.size() >= capacity_) {
-      previous_.swap(current_);
-      current_.clear();
-    }
-    current_.insert(h);
-    return false;
-  }
-
- private:
-  size_t capacity_;
-  absl::flat_hash_set<uint64_t> current_, previous_;
 };
 
 struct Reject {
@@ -195,7 +165,7 @@ class Worker {
         shared_(shared),
         pool_(pool),
         queue_(kQueueChunks),
-        dedup_(dedup_capacity) {}
+        dedup_(decode::DuplicateFilterOptions{dedup_capacity, 1}) {}
 
   JobQueue& queue() { return queue_; }
   fingerprint::AccountTable& table() { return table_; }
@@ -241,7 +211,7 @@ class Worker {
     // in this shard; each shard remembers its own ids, in input order.
     uint64_t duplicates = 0;
     for (const Pending& p : pending_) {
-      if (p.ob.response_id && dedup_.SeenBefore(p.ob.response_id)) {
+      if (p.ob.response_id && dedup_.SeenBeforeHash(p.ob.response_id)) {
         ++duplicates;
       } else {
         p.state->Update(p.ob);
@@ -287,7 +257,7 @@ class Worker {
   Shared& shared_;
   ChunkPool& pool_;
   JobQueue queue_;
-  ResponseIdFilter dedup_;
+  decode::DuplicateFilter dedup_;
   report::RunSummary summary_;
   std::vector<Pending> pending_;
   std::vector<Reject> rejects_;

@@ -29,14 +29,9 @@ TEST(ContentSampler, DoesNotAlignWithAPeriodicRotation) {
   for (int p = 0; p < 8; ++p) EXPECT_NEAR(by_phase[p], 1250, 150) << "phase " << p;
 }
 
-TEST(ContentSampler, ScanAllAndDeterminism) {
+TEST(ContentSampler, ScanAllScansEveryRequest) {
   const ContentSampler all = ContentSampler::ScanAll();
-  const ContentSampler s;
-  for (uint64_t i = 0; i < 5000; ++i) {
-    EXPECT_TRUE(all.ShouldScan(i + 1000, static_cast<TimeUs>(i)));
-    EXPECT_EQ(s.ShouldScan(i, static_cast<TimeUs>(i * 31)),
-              s.ShouldScan(i, static_cast<TimeUs>(i * 31)));
-  }
+  for (uint64_t i = 0; i < 5000; ++i) EXPECT_TRUE(all.ShouldScan(i + 1000, static_cast<TimeUs>(i)));
 }
 
 }  // namespace
