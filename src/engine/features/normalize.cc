@@ -149,7 +149,7 @@ class TemplateHasher {
       const bool at_line_start = line_start;
       if (c != ' ' && c != '\t') line_start = false;
       if (ClassOf(c) & kAlpha) {  // most tokens: tested first
-        i = Word(i);
+        i = AnyWord(i);
       } else if (c == '\n') {
         EndSegment();
         line_start = true;
@@ -170,7 +170,7 @@ class TemplateHasher {
       } else if (c >= 0x80 && NonAscii(&i)) {
         // Handled: a quoted span or wide punctuation.
       } else if (IsAsciiAlpha(c) || c == '_' || (c >= 0x80 && !IsCjkLead(c))) {
-        i = Word(i);
+        i = AnyWord(i);
       } else if (IsCjkLead(c)) {
         seg_.Add(Token::kWord,
                  Mix(kFnvBasis, (static_cast<uint64_t>(c) << 16) |
@@ -267,6 +267,13 @@ class TemplateHasher {
     return j;
   }
 
+  // Past a segment's lead words only the token's kind counts (words vs
+  // slots): its hash would be dropped, so it is not computed.
+  size_t AnyWord(size_t i) noexcept {
+    return seg_.lead < kTemplateLeadWords ? Word<true>(i) : Word<false>(i);
+  }
+
+  template <bool kHash>
   size_t Word(size_t i) noexcept {
     const size_t start = i;
     const size_t n = t_.size();
@@ -277,17 +284,17 @@ class TemplateHasher {
       const uint8_t k = ClassOf(c);
       if (k & kAlpha) {
         if ((k & kUpper) && i > start) inner_upper = true;
-        h.Add(c | 0x20);
+        if constexpr (kHash) h.Add(c | 0x20);
       } else if (k & kHigh) {
         if ((k & kCjkLead) || WidePunct(t_, i).len != 0) break;
-        h.Add(c);
+        if constexpr (kHash) h.Add(c);
       } else if (k & kDigit) {
         digit = true;
       } else if (c == '_') {
         underscore = true;
       } else if ((c == '\'' || c == '-') && i + 1 < n &&
                  IsAsciiAlpha(static_cast<unsigned char>(t_[i + 1]))) {
-        h.Add(c);  // don't, step-by-step
+        if constexpr (kHash) h.Add(c);  // don't, step-by-step
       } else if ((c == '.' || c == '/' || c == ':' || c == '-') && i + 1 < n &&
                  (ClassOf(static_cast<unsigned char>(t_[i + 1])) & (kAlpha | kDigit) ||
                   (c != '-' && t_[i + 1] == '/'))) {
@@ -305,7 +312,7 @@ class TemplateHasher {
       // Capitalised inside a sentence: a name, a product, a language.
       kind = Token::kName;
     }
-    seg_.Add(kind, h.Done());
+    seg_.Add(kind, kHash ? h.Done() : 0);
     return i;
   }
 
