@@ -14,6 +14,7 @@ using Runner = std::function<int()>;
 void AddSimulate(CLI::App& app, Runner* run);
 void AddEval(CLI::App& app, Runner* run);
 void AddAnalyze(CLI::App& app, Runner* run);
+void AddReplay(CLI::App& app, Runner* run);
 void AddRules(CLI::App& app, Runner* run);
 
 // Prints "hydrawatch: <message>" to stderr.

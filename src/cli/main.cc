@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   hw::cli::AddSimulate(app, &run);
   hw::cli::AddEval(app, &run);
   hw::cli::AddAnalyze(app, &run);
+  hw::cli::AddReplay(app, &run);
   hw::cli::AddRules(app, &run);
   try {
     app.parse(argc, argv);

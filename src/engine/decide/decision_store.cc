@@ -113,6 +113,15 @@ std::vector<const Decision*> DecisionStore::Active(std::string_view account) con
   return out;
 }
 
+std::vector<const Decision*> DecisionStore::All() const {
+  std::vector<const Decision*> out;
+  out.reserve(by_id_.size());
+  for (const auto& [id, d] : by_id_) out.push_back(&d);
+  std::sort(out.begin(), out.end(),
+            [](const Decision* a, const Decision* b) { return a->id < b->id; });
+  return out;
+}
+
 const Decision* DecisionStore::Get(uint64_t id) const noexcept {
   auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : &it->second;

@@ -73,6 +73,9 @@ class DecisionStore {
   // Every active decision of `account`, simulated ones included.
   std::vector<const Decision*> Active(std::string_view account) const;
   const Decision* Get(uint64_t id) const noexcept;
+  // Every decision kept, by id: the active ones and ended ones whose end is
+  // still in the change log.
+  std::vector<const Decision*> All() const;
   // How many engine decisions `account` has had under `profile` (escalation).
   uint32_t Offences(std::string_view account, std::string_view profile) const;
   size_t active_count() const noexcept { return active_; }

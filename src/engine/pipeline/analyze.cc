@@ -22,6 +22,7 @@
 #include "engine/features/rule_pack.h"
 #include "engine/fingerprint/account_table.h"
 #include "engine/link/linker.h"
+#include "engine/pipeline/engine_spec.h"
 #include "engine/policy/policy.h"
 #include "engine/score/scorer.h"
 
@@ -288,30 +289,11 @@ void RouteLines(uint32_t shards, SharedChunk* c) {
 Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
   AnalyzeOutcome outcome;
   if (options.inputs.empty()) return Status(ErrorCode::kInvalidArgument, "no input files");
-  auto rules = options.rules_path.empty() ? features::RulePack::Default()
-                                          : features::RulePack::Load(options.rules_path);
-  if (!rules.ok()) return rules.status();
-  auto pol = options.policy_path.empty() ? policy::DefaultPolicy()
-                                         : policy::LoadPolicy(options.policy_path);
-  if (!pol.ok()) return pol.status();
-  const policy::Policy& policy = *pol;
-  const features::RulePack& pack = **rules;
-  score::Vocabulary vocab{pack.Names(features::CategoryKind::kFrame),
-                          pack.Names(features::CategoryKind::kCapability)};
-  // Policy names must exist in the rule pack: a typo would silently zero a weight.
-  for (const auto& [frame, w] : policy.score.elicitation_frames) {
-    if (std::find(vocab.frames.begin(), vocab.frames.end(), frame) == vocab.frames.end()) {
-      return Status(ErrorCode::kSpecError, "policy '" + policy.name + "': elicitation frame '" +
-                                               frame + "' is not a frame of the rule pack");
-    }
-  }
-  for (const auto& cap : policy.score.target_capabilities) {
-    if (std::find(vocab.capabilities.begin(), vocab.capabilities.end(), cap) ==
-        vocab.capabilities.end()) {
-      return Status(ErrorCode::kSpecError, "policy '" + policy.name + "': target capability '" +
-                                               cap + "' is not a capability of the rule pack");
-    }
-  }
+  auto spec = LoadEngineSpec(options.rules_path, options.policy_path);
+  if (!spec.ok()) return spec.status();
+  const policy::Policy& policy = spec->policy;
+  const features::RulePack& pack = *spec->rules;
+  const score::Vocabulary& vocab = spec->vocabulary;
   // The registry is needed only by linking and scoring, so it is read after
   // the events: `simulate --out - --accounts FILE | analyze - --accounts FILE`
   // works although the simulator writes FILE while analyze starts. With files
@@ -407,14 +389,7 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
   if (registry) {
     for (size_t i = 0; i < table.size(); ++i) infos[i] = registry->Find(table.id(i));
   }
-  std::vector<double> frame_weights(vocab.frames.size(), 0);
-  for (size_t f = 0; f < vocab.frames.size(); ++f) {
-    for (const auto& [name, w] : policy.score.elicitation_frames) {
-      if (name == vocab.frames[f]) frame_weights[f] = w;
-    }
-  }
-  const link::LinkResult links =
-      link::Linker(policy.link, std::move(frame_weights)).Link(table, infos);
+  const link::LinkResult links = link::Linker(policy.link, spec->frame_weights).Link(table, infos);
   const score::ScoreResult scores = score::Scorer(policy.score, vocab).Score(table, infos, links);
 
   summary.inputs = options.inputs;

@@ -116,6 +116,11 @@ std::string AccountsJsonl(const RunView& run) {
     w.Key("scanned").Int(static_cast<int64_t>(s.scanned));
     w.Key("first_seen").String(FormatRfc3339(s.first_time));
     w.Key("last_seen").String(FormatRfc3339(s.last_time));
+    if (run.first_flags != nullptr && i < run.first_flags->size() && (*run.first_flags)[i]) {
+      const FirstFlag& f = *(*run.first_flags)[i];
+      w.Key("first_flagged").String(FormatRfc3339(f.time));
+      w.Key("requests_before_flag").Int(static_cast<int64_t>(f.requests_before));
+    }
     w.Key("features").BeginObject();
     for (size_t k = 0; k < af.size() && k < a.features.size(); ++k)
       w.Key(af[k].name).Number(Round(a.features[k].value));

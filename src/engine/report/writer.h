@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/common/result.h"
+#include "engine/common/time.h"
 #include "engine/decode/registry.h"
 #include "engine/fingerprint/account_table.h"
 #include "engine/link/linker.h"
@@ -27,6 +29,13 @@ struct RunSummary {
   std::string rules_name;
 };
 
+// An account's first enforced decision in an online run (serve, replay):
+// its event time and the account's requests accepted before it.
+struct FirstFlag {
+  TimeUs time = 0;
+  uint64_t requests_before = 0;
+};
+
 struct RunView {
   const fingerprint::AccountTable& table;
   const std::vector<const decode::AccountInfo*>& infos;
@@ -34,6 +43,9 @@ struct RunView {
   const score::ScoreResult& scores;
   const policy::Policy& policy;
   const RunSummary& summary;
+  // Parallel to `table` (may be shorter); null in batch runs. Written as
+  // `first_flagged` and `requests_before_flag` (docs/FORMAT.md).
+  const std::vector<std::optional<FirstFlag>>* first_flags = nullptr;
 };
 
 std::string AccountsJsonl(const RunView& run);

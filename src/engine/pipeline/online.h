@@ -1,0 +1,131 @@
+// The online engine behind `hydrawatch serve` and `hydrawatch replay`: the
+// batch engine's stages run continuously. Every accepted event updates its
+// account's state at once (decode -> features -> fingerprint); linking,
+// scoring and decisions are refreshed whenever event time crosses the next
+// detection period, so new evidence raises or lowers decisions within one
+// period of event time. Time is event time only: a replay of the same events
+// gives the same decisions at the same event times.
+//
+// Not thread-safe: one caller feeds it (serve's ingest thread). The decision
+// store it writes is read by other threads through the caller's own lock.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/common/time.h"
+#include "engine/decide/decider.h"
+#include "engine/decide/decision_store.h"
+#include "engine/decide/enforcement.h"
+#include "engine/decode/decoder.h"
+#include "engine/decode/dedup.h"
+#include "engine/decode/registry.h"
+#include "engine/features/content_sampler.h"
+#include "engine/features/extractor.h"
+#include "engine/fingerprint/account_table.h"
+#include "engine/link/linker.h"
+#include "engine/pipeline/engine_spec.h"
+#include "engine/score/scorer.h"
+
+namespace hw::pipeline {
+
+struct OnlineOptions {
+  features::ContentSampler sampler;
+  // Event time between detection runs (linking, scoring, decisions).
+  TimeUs detect_period = 60 * kUsPerSecond;
+  size_t dedup_capacity = size_t{8} << 20;
+};
+
+struct LineReject {
+  uint64_t line = 0;
+  decode::RejectReason reason = decode::RejectReason::kInvalidJson;
+  std::string message;
+  std::string excerpt;
+};
+
+struct IngestStats {
+  uint64_t lines = 0;   // blank lines included
+  uint64_t events = 0;  // accepted (not rejected, not duplicates)
+  uint64_t rejected = 0;
+  uint64_t duplicates = 0;  // a gen_ai.response.id seen before: counted once
+  uint64_t detections = 0;  // detection runs this block triggered
+};
+
+struct DetectionRun {
+  TimeUs at = 0;
+  size_t accounts = 0;
+  size_t campaigns = 0;
+  size_t attack_campaigns = 0;
+  size_t attack_accounts = 0;
+  size_t suspicious_accounts = 0;
+  decide::ApplyStats applied;
+};
+
+// An account's first enforced decision (throttle, verify or suspend, not
+// simulated): when, and how many of its requests were accepted before it.
+struct FirstEnforced {
+  TimeUs time = 0;
+  uint64_t requests_before = 0;
+  decide::Action action = decide::Action::kMonitor;
+};
+
+class OnlineEngine {
+ public:
+  // `spec`, `enforcement` and `registry` (may be null) must outlive the engine.
+  OnlineEngine(const EngineSpec& spec, const decide::EnforcementPolicy& enforcement,
+               const decode::Registry* registry, OnlineOptions options);
+  ~OnlineEngine();
+  OnlineEngine(const OnlineEngine&) = delete;
+  OnlineEngine& operator=(const OnlineEngine&) = delete;
+
+  // Decodes and folds every line of `block` (JSON Lines; a last line without
+  // its newline counts). Bad lines are appended to `rejects` (when not null)
+  // with their line numbers, counting from `first_line`; the rest go on.
+  // Before an event whose time crosses the next period boundary is folded, a
+  // detection run is made at that boundary.
+  IngestStats Ingest(std::string_view block, uint64_t first_line, std::vector<LineReject>* rejects);
+
+  // Links, scores and applies the enforcement policy at event time `now`.
+  DetectionRun Detect(TimeUs now);
+
+  // The latest event time seen (0 before any event).
+  TimeUs watermark() const noexcept { return watermark_; }
+  const fingerprint::AccountTable& table() const noexcept { return table_; }
+  decide::DecisionStore& decisions() noexcept { return store_; }
+  const decide::DecisionStore& decisions() const noexcept { return store_; }
+  // The latest detection run's results (null before the first run).
+  const link::LinkResult* links() const noexcept { return links_.get(); }
+  const score::ScoreResult* scores() const noexcept { return scores_.get(); }
+  // Registry entries parallel to table() as of the latest run.
+  const std::vector<const decode::AccountInfo*>& infos() const noexcept { return infos_; }
+  // Parallel to table() (shorter when later accounts have none).
+  const std::vector<std::optional<FirstEnforced>>& first_enforced() const noexcept {
+    return first_enforced_;
+  }
+  uint64_t detection_runs() const noexcept { return runs_; }
+
+ private:
+  const EngineSpec& spec_;
+  const decode::Registry* registry_;
+  const OnlineOptions options_;
+  decide::Decider decider_;
+  decide::DecisionStore store_;
+  decode::Decoder decoder_;
+  features::FeatureExtractor extractor_;
+  decode::DuplicateFilter dedup_;
+  fingerprint::AccountTable table_;
+  std::vector<const decode::AccountInfo*> infos_;
+  std::unique_ptr<link::LinkResult> links_;
+  std::unique_ptr<score::ScoreResult> scores_;
+  std::vector<std::optional<FirstEnforced>> first_enforced_;
+  TimeUs watermark_ = 0;
+  TimeUs next_detect_ = 0;  // 0: set by the first event
+  bool dirty_ = false;      // events folded since the last run
+  uint64_t runs_ = 0;
+};
+
+}  // namespace hw::pipeline
