@@ -21,8 +21,8 @@
 namespace hw::features {
 
 struct ContentSampler {
-  uint32_t full_requests = 128;
-  uint32_t rate_shift = 4;  // 0 scans every request
+  uint32_t full_requests = 64;
+  uint32_t rate_shift = 5;  // 0 scans every request
 
   // `nth`: 0-based number of the request within its account.
   bool ShouldScan(uint64_t nth, TimeUs time) const noexcept {
