@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   hw::cli::AddAnalyze(app, &run);
   hw::cli::AddReplay(app, &run);
   hw::cli::AddRules(app, &run);
+  hw::cli::AddServe(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

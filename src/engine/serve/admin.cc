@@ -1,0 +1,326 @@
+#include "engine/serve/admin.h"
+
+#include <simdjson.h>
+#include <strings.h>
+
+#include <charconv>
+#include <cstdio>
+
+#include "engine/common/json_writer.h"
+#include "engine/decide/enforcement.h"
+
+namespace hw::serve {
+
+namespace {
+
+void WriteDecision(JsonWriter& w, const decide::Decision& d, TimeUs now) {
+  w.BeginObject();
+  w.Key("id").Int(static_cast<int64_t>(d.id));
+  w.Key("origin").String(decide::OriginName(d.origin));
+  w.Key("scope").String("account");
+  w.Key("value").String(d.account);
+  w.Key("type").String(decide::ActionName(d.action));
+  if (d.action == decide::Action::kThrottle) {
+    w.Key("throttle").BeginObject();
+    w.Key("requests").Int(d.throttle.requests);
+    w.Key("tokens").Int(static_cast<int64_t>(d.throttle.tokens));
+    w.Key("window").String(decide::FormatDuration(d.throttle.window));
+    w.EndObject();
+  }
+  w.Key("start").String(FormatRfc3339(d.start));
+  if (d.until == decide::kForever) {
+    w.Key("until").Null();
+    w.Key("duration").Null();
+    w.Key("remaining_s").Null();
+  } else {
+    w.Key("until").String(FormatRfc3339(d.until));
+    w.Key("duration").String(decide::FormatDuration(d.until - d.start));
+    w.Key("remaining_s").Int(d.until > now ? (d.until - now) / kUsPerSecond : 0);
+  }
+  w.Key("scenario").String(d.profile);
+  w.Key("reason").String(d.reason);
+  w.Key("simulated").Bool(d.simulated);
+  w.Key("repeat").Int(d.repeat);
+  w.EndObject();
+}
+
+void Json(Response& resp, int status) {
+  resp.SetStatus(status);
+  resp.SetContentType("application/json");
+}
+
+}  // namespace
+
+AdminService::AdminService(const ServeConfig& config, DecisionService* decisions, Metrics* metrics)
+    : config_(config), decisions_(decisions), metrics_(metrics) {}
+
+void AdminService::Register(Router* admin) {
+  admin->Add("decisions_stream", Method::kGet, "/v1/decisions/stream",
+             [this](const Request& q, Response& r) { Stream(q, r); });
+  admin->Add("decisions_get", Method::kGet, "/v1/decisions",
+             [this](const Request& q, Response& r) { List(q, r); });
+  admin->Add("decisions_post", Method::kPost, "/v1/decisions",
+             [this](const Request& q, Response& r) { Create(q, r); });
+  admin->Add("decisions_delete", MethodBit(Method::kDelete), "/v1/decisions/", true,
+             [this](const Request& q, Response& r) { Delete(q, r); });
+  admin->Add("metrics", Method::kGet, "/metrics",
+             [this](const Request&, Response& r) { RenderMetrics(r); });
+}
+
+void AdminService::RegisterHealth(Router* router) {
+  router->Add("healthz", MethodBit(Method::kGet) | MethodBit(Method::kHead), "/healthz", false,
+              [](const Request&, Response& r) {
+                Json(r, 200);
+                r.body() = "{\"status\":\"ok\"}";
+              });
+  router->Add("readyz", MethodBit(Method::kGet) | MethodBit(Method::kHead), "/readyz", false,
+              [this](const Request&, Response& r) {
+                const bool ready = decisions_->ready();
+                Json(r, ready ? 200 : 503);
+                r.body() = ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}";
+              });
+}
+
+AdminService::Access AdminService::Authorize(const Request& req, Sha256* caller) const {
+  std::string_view auth = req.Header("authorization");
+  if (auth.size() > 7 && strncasecmp(auth.data(), "bearer ", 7) == 0) {
+    auth.remove_prefix(7);
+    *caller = Sha256Of(auth);
+    bool admin = false;
+    for (const Sha256& h : config_.admin_tokens) admin |= SameHash(h, *caller);
+    if (admin) return Access::kWrite;
+  }
+  const std::string_view key = req.Header("x-api-key");
+  if (!key.empty()) {
+    *caller = Sha256Of(key);
+    bool bouncer = false;
+    for (const Sha256& h : config_.bouncer_keys) bouncer |= SameHash(h, *caller);
+    if (bouncer) return Access::kRead;
+  }
+  return Access::kNone;
+}
+
+bool AdminService::Require(const Request& req, Response& resp, Access need, Sha256* caller) const {
+  const Access a = Authorize(req, caller);
+  if (a == Access::kWrite || (need == Access::kRead && a == Access::kRead)) return true;
+  const bool presented = req.HasHeader("authorization") || req.HasHeader("x-api-key");
+  if (!presented) {
+    resp.Error(401, need == Access::kWrite
+                        ? "an admin token is required (Authorization: Bearer)"
+                        : "a bouncer key (X-Api-Key) or admin token is required");
+    resp.AddHeader("WWW-Authenticate", "Bearer");
+  } else {
+    resp.Error(403, need == Access::kWrite ? "not an admin token" : "not a known key");
+  }
+  return false;
+}
+
+void AdminService::List(const Request& req, Response& resp) const {
+  Sha256 caller;
+  if (!Require(req, resp, Access::kRead, &caller)) return;
+  std::string scope, value;
+  const bool has_scope = req.QueryParam("scope", &scope);
+  const bool has_value = req.QueryParam("value", &value);
+  if (has_scope && scope != "account") return resp.Error(400, "scope: only 'account' is known");
+  const TimeUs now = decisions_->now();
+  Json(resp, 200);
+  JsonWriter w(resp.body());
+  w.BeginArray();
+  decisions_->Read([&](const decide::DecisionStore& s) {
+    if (has_value) {
+      for (const decide::Decision* d : s.Active(value)) WriteDecision(w, *d, now);
+    } else {
+      for (const decide::Decision* d : s.Since(0, true).added) WriteDecision(w, *d, now);
+    }
+    return 0;
+  });
+  w.EndArray();
+}
+
+void AdminService::Stream(const Request& req, Response& resp) {
+  Sha256 caller;
+  if (!Require(req, resp, Access::kRead, &caller)) return;
+  std::string startup_text;
+  const bool startup = req.QueryParam("startup", &startup_text) && startup_text == "true";
+  uint64_t cursor = 0;
+  {
+    std::lock_guard lock(cursors_mu_);
+    auto it = cursors_.find(caller);
+    if (it != cursors_.end()) cursor = it->second;
+  }
+  // Decisions whose span is over are reported as deleted.
+  decisions_->Expire();
+  const TimeUs now = decisions_->now();
+  Json(resp, 200);
+  JsonWriter w(resp.body());
+  const uint64_t next = decisions_->Read([&](const decide::DecisionStore& s) {
+    // A bouncer never polled before gets everything in force.
+    const decide::DecisionStore::Changes c = s.Since(cursor, startup || cursor == 0);
+    w.BeginObject();
+    w.Key("new").BeginArray();
+    for (const decide::Decision* d : c.added) {
+      if (!d->simulated) WriteDecision(w, *d, now);
+    }
+    w.EndArray();
+    w.Key("deleted").BeginArray();
+    for (uint64_t id : c.deleted) {
+      w.BeginObject();
+      w.Key("id").Int(static_cast<int64_t>(id));
+      if (const decide::Decision* d = s.Get(id)) {
+        w.Key("scope").String("account");
+        w.Key("value").String(d->account);
+        w.Key("type").String(decide::ActionName(d->action));
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return c.cursor;
+  });
+  std::lock_guard lock(cursors_mu_);
+  cursors_[caller] = next;
+}
+
+void AdminService::Create(const Request& req, Response& resp) {
+  Sha256 caller;
+  if (!Require(req, resp, Access::kWrite, &caller)) return;
+  simdjson::ondemand::parser parser;
+  const simdjson::padded_string body(req.body());
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object obj;
+  if (parser.iterate(body).get(doc) || doc.get_object().get(obj))
+    return resp.Error(400, "body: expected a JSON object");
+  decide::Decision d;
+  d.origin = decide::Origin::kManual;
+  d.profile = "manual";
+  std::string_view action, duration;
+  bool has_action = false, has_duration = false;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return resp.Error(400, "body: bad JSON");
+    if (key == "account") {
+      std::string_view v;
+      if (field.value().get_string().get(v) || v.empty())
+        return resp.Error(400, "account: expected a non-empty string");
+      d.account = std::string(v);
+    } else if (key == "action") {
+      if (field.value().get_string().get(action))
+        return resp.Error(400, "action: expected a string");
+      has_action = true;
+    } else if (key == "duration") {
+      if (field.value().get_string().get(duration))
+        return resp.Error(400, "duration: expected a string like 24h or 7d");
+      has_duration = true;
+    } else if (key == "reason") {
+      std::string_view v;
+      if (field.value().get_string().get(v)) return resp.Error(400, "reason: expected a string");
+      d.reason = std::string(v);
+    } else if (key == "throttle") {
+      simdjson::ondemand::object t;
+      if (field.value().get_object().get(t))
+        return resp.Error(400, "throttle: expected {requests, tokens, window}");
+      for (auto tf : t) {
+        std::string_view tk;
+        if (tf.unescaped_key().get(tk)) return resp.Error(400, "throttle: bad JSON");
+        if (tk == "requests" || tk == "tokens") {
+          uint64_t n = 0;
+          if (tf.value().get_uint64().get(n) || n == 0 || (tk == "requests" && n > 1'000'000'000))
+            return resp.Error(400, "throttle: requests and tokens must be positive integers");
+          if (tk == "requests") {
+            d.throttle.requests = static_cast<uint32_t>(n);
+          } else {
+            d.throttle.tokens = n;
+          }
+        } else if (tk == "window") {
+          std::string_view wv;
+          if (tf.value().get_string().get(wv) ||
+              (d.throttle.window = decide::ParseDuration(wv)) <= 0)
+            return resp.Error(400, "throttle.window: expected a duration like 1h");
+        } else {
+          return resp.Error(400, "throttle: unknown key (expected requests, tokens, window)");
+        }
+      }
+    } else {
+      return resp.Error(400,
+                        "body: unknown key (expected account, action, duration, reason, throttle)");
+    }
+  }
+  // current_location() succeeds only when something follows the object.
+  if (const char* rest = nullptr; !doc.current_location().get(rest))
+    return resp.Error(400, "body: trailing characters after the object");
+  if (d.account.empty()) return resp.Error(400, "account: missing");
+  if (!has_action) return resp.Error(400, "action: missing (monitor, throttle, verify or suspend)");
+  bool known = false;
+  for (decide::Action a : {decide::Action::kMonitor, decide::Action::kThrottle,
+                           decide::Action::kVerify, decide::Action::kSuspend}) {
+    if (action == decide::ActionName(a)) {
+      d.action = a;
+      known = true;
+    }
+  }
+  if (!known) return resp.Error(400, "action: expected monitor, throttle, verify or suspend");
+  if (d.action == decide::Action::kThrottle) {
+    if (d.throttle.window <= 0 || (d.throttle.requests == 0 && d.throttle.tokens == 0))
+      return resp.Error(400, "throttle: needs window and requests and/or tokens");
+  } else if (d.throttle.window != 0 || d.throttle.requests != 0 || d.throttle.tokens != 0) {
+    return resp.Error(400, "throttle: only for action throttle");
+  }
+  d.start = decisions_->now();
+  if (has_duration) {
+    const TimeUs len = decide::ParseDuration(duration);
+    if (len <= 0) return resp.Error(400, "duration: expected a duration like 24h or 7d");
+    d.until = d.start + len;
+  }
+  const uint64_t id = decisions_->Add(std::move(d));
+  Json(resp, 201);
+  JsonWriter w(resp.body());
+  w.BeginObject().Key("id").Int(static_cast<int64_t>(id)).EndObject();
+}
+
+void AdminService::Delete(const Request& req, Response& resp) {
+  Sha256 caller;
+  if (!Require(req, resp, Access::kWrite, &caller)) return;
+  const std::string_view tail = req.path().substr(std::string_view("/v1/decisions/").size());
+  uint64_t id = 0;
+  const auto r = std::from_chars(tail.data(), tail.data() + tail.size(), id);
+  if (tail.empty() || r.ec != std::errc() || r.ptr != tail.data() + tail.size())
+    return resp.Error(400, "decision id: expected a number");
+  if (!decisions_->End(id)) return resp.Error(404, "no active decision with that id");
+  Json(resp, 200);
+  JsonWriter w(resp.body());
+  w.BeginObject().Key("deleted").Int(1).Key("id").Int(static_cast<int64_t>(id)).EndObject();
+}
+
+void AdminService::RenderMetrics(Response& resp) const {
+  resp.SetStatus(200);
+  resp.SetContentType("text/plain; version=0.0.4");
+  std::string& out = resp.body();
+  metrics_->Render(&out);
+  uint64_t by_action[4][2] = {};
+  decisions_->Read([&](const decide::DecisionStore& s) {
+    for (const decide::Decision* d : s.Since(0, true).added)
+      by_action[static_cast<int>(d->action)][d->simulated ? 1 : 0]++;
+    return 0;
+  });
+  out.append(
+      "# HELP hydrawatch_decisions_active Decisions in force, by action (simulated: shadow "
+      "mode).\n# TYPE hydrawatch_decisions_active gauge\n");
+  char line[160];
+  for (int a = 0; a < 4; ++a) {
+    for (int sim = 0; sim < 2; ++sim) {
+      const int n = std::snprintf(
+          line, sizeof line, "hydrawatch_decisions_active{action=\"%s\",simulated=\"%s\"} %llu\n",
+          decide::ActionName(static_cast<decide::Action>(a)), sim ? "true" : "false",
+          static_cast<unsigned long long>(by_action[a][sim]));
+      out.append(line, static_cast<size_t>(n));
+    }
+  }
+  const int n = std::snprintf(line, sizeof line,
+                              "# HELP hydrawatch_watermark_seconds Event-time watermark.\n"
+                              "# TYPE hydrawatch_watermark_seconds gauge\n"
+                              "hydrawatch_watermark_seconds %.6f\n",
+                              static_cast<double>(decisions_->now()) / 1e6);
+  out.append(line, static_cast<size_t>(n));
+}
+
+}  // namespace hw::serve

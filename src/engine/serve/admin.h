@@ -1,0 +1,60 @@
+// The admin listener's endpoints: the decisions API in the style of
+// CrowdSec's local API, /metrics, and the health endpoints (also on the
+// check listener).
+//
+//   GET    /v1/decisions[?scope=account&value=ID]   decisions in force (bouncer key or admin)
+//   GET    /v1/decisions/stream[?startup=true]      new and deleted since this bouncer's last poll
+//   POST   /v1/decisions                            a manual decision (admin token)
+//   DELETE /v1/decisions/{id}                       lift a decision (admin token)
+//
+// Bouncers authenticate with `X-Api-Key: <key>`, admins with
+// `Authorization: Bearer <token>`; the config holds only their SHA-256, and
+// every configured hash is compared in constant time. No write without an
+// admin token. JSON bodies are parsed with simdjson and written with
+// engine/common/json_writer.h.
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "engine/serve/config.h"
+#include "engine/serve/crypto.h"
+#include "engine/serve/decision_service.h"
+#include "engine/serve/metrics.h"
+#include "engine/serve/router.h"
+
+namespace hw::serve {
+
+class AdminService {
+ public:
+  AdminService(const ServeConfig& config, DecisionService* decisions, Metrics* metrics);
+
+  // The decisions API and /metrics on `admin`.
+  void Register(Router* admin);
+  // /healthz and /readyz on `router` (both listeners get them).
+  void RegisterHealth(Router* router);
+
+ private:
+  enum class Access : uint8_t { kNone, kRead, kWrite };
+  // Who the caller is: admin (write), bouncer (read) or neither; `bouncer`
+  // gets the caller's key hash (cursor of the stream).
+  Access Authorize(const Request& req, Sha256* caller) const;
+  bool Require(const Request& req, Response& resp, Access need, Sha256* caller) const;
+
+  void List(const Request& req, Response& resp) const;
+  void Stream(const Request& req, Response& resp);
+  void Create(const Request& req, Response& resp);
+  void Delete(const Request& req, Response& resp);
+  void RenderMetrics(Response& resp) const;
+
+  const ServeConfig& config_;
+  DecisionService* decisions_;
+  Metrics* metrics_;
+  std::mutex cursors_mu_;
+  absl::flat_hash_map<Sha256, uint64_t, Sha256Hash> cursors_;
+};
+
+}  // namespace hw::serve

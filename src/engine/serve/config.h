@@ -1,0 +1,60 @@
+// The serve configuration (`hydrawatch serve --config FILE`): listeners,
+// threads, limits, how a check finds its account, the secrets of bouncers
+// and admins (kept as SHA-256), the fail mode and the enforcement policy.
+// YAML validated at load with `file:line: code: message` errors (the codes
+// of docs/POLICY.md) into an immutable ServeConfig; the built-in default is
+// src/engine/serve/serve.yaml. docs/SERVE.md is the reference.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/common/result.h"
+#include "engine/serve/crypto.h"
+
+namespace hw::serve {
+
+enum class AccountLookup : uint8_t { kAccountId, kApiKey };
+enum class FailMode : uint8_t { kOpen, kClosed };
+enum class WatermarkSource : uint8_t { kEvent, kWall };
+
+struct ServeConfig {
+  std::string check_address = "127.0.0.1:8080";
+  std::string admin_address = "127.0.0.1:8081";
+  int threads = 0;  // 0: one per core
+  size_t max_connections = 10000;
+  size_t max_header_bytes = 16384;
+  size_t max_body_bytes = 1 << 20;
+  int64_t header_timeout_ms = 10'000;
+  int64_t idle_timeout_ms = 60'000;
+  int64_t drain_timeout_ms = 10'000;
+
+  std::string envoy_prefix = "/envoy/check";
+  std::string nginx_path = "/nginx/check";
+  std::string traefik_path = "/traefik/check";
+  std::vector<std::string> exempt_paths;
+
+  std::string account_header = "x-account-id";  // lower-cased
+  AccountLookup lookup = AccountLookup::kAccountId;
+  std::string api_keys_path;  // resolved against the config's folder; empty: none
+  bool unknown_allow = true;
+  FailMode fail_mode = FailMode::kOpen;
+  size_t throttle_slots = 65536;
+  std::vector<Sha256> bouncer_keys;
+  std::vector<Sha256> admin_tokens;
+  std::string enforcement_path;  // resolved; empty: the built-in policy
+  WatermarkSource watermark = WatermarkSource::kEvent;
+};
+
+// `base_dir` resolves relative paths (api_keys, enforcement); `source_name`
+// names the text in errors.
+Result<ServeConfig> ParseServeConfig(std::string_view yaml, const std::string& source_name,
+                                     const std::string& base_dir);
+Result<ServeConfig> LoadServeConfig(const std::string& path);
+Result<ServeConfig> DefaultServeConfig();
+std::string_view DefaultServeYaml() noexcept;
+
+}  // namespace hw::serve

@@ -1,0 +1,51 @@
+#include "engine/serve/crypto.h"
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+namespace hw::serve {
+
+Sha256 Sha256Of(std::string_view data) noexcept {
+  Sha256 out;
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data());
+  return out;
+}
+
+bool ParseSha256Hex(std::string_view hex, Sha256* out) noexcept {
+  if (hex.size() != 64) return false;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < 32; ++i) {
+    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    (*out)[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  return true;
+}
+
+std::string ToHex(const Sha256& h) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s(64, '0');
+  for (size_t i = 0; i < 32; ++i) {
+    s[2 * i] = kDigits[h[i] >> 4];
+    s[2 * i + 1] = kDigits[h[i] & 15];
+  }
+  return s;
+}
+
+bool SameHash(const Sha256& a, const Sha256& b) noexcept {
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool MatchesAny(const std::vector<Sha256>& hashes, std::string_view secret) noexcept {
+  const Sha256 h = Sha256Of(secret);
+  bool any = false;
+  for (const Sha256& x : hashes) any |= SameHash(x, h);
+  return any;
+}
+
+}  // namespace hw::serve

@@ -1,0 +1,78 @@
+// The HTTP/1.1 server: one epoll event loop per thread, each with its own
+// SO_REUSEPORT listening socket per listener (the kernel spreads new
+// connections over the loops), non-blocking sockets, keep-alive and
+// pipelining, and the limits of ServerOptions. A connection lives on one
+// loop from accept to close, so its session needs no lock.
+//
+// Stop() is graceful: listeners close, idle connections close, requests in
+// flight are answered (with Connection: close) and written, then the loops
+// exit; connections still mid-request after drain_timeout are cut.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/common/result.h"
+#include "engine/serve/http.h"
+#include "engine/serve/router.h"
+
+namespace hw::serve {
+
+class Metrics;
+
+struct ServerOptions {
+  int threads = 1;
+  size_t max_connections = 10000;  // over all listeners
+  HttpLimits http;
+  int64_t header_timeout_ms = 10'000;  // to receive a request's headers
+  int64_t idle_timeout_ms = 60'000;    // with no byte received or sent
+  int64_t drain_timeout_ms = 10'000;   // for requests in flight on Stop()
+  Metrics* metrics = nullptr;          // connection counters (may be null)
+};
+
+struct ListenerSpec {
+  std::string name;     // "check", "admin"
+  std::string address;  // "127.0.0.1:8080", "[::1]:0", "localhost:8080", ":8080"
+  const Router* router = nullptr;
+  // What a connection over max_connections is told before it is closed (a
+  // whole HTTP response; empty: a 503).
+  std::string overload_response;
+};
+
+// "host:port" to a host and a port; false when malformed.
+bool SplitAddress(std::string_view address, std::string* host, uint16_t* port);
+
+class HttpServer {
+ public:
+  // Binds every listener on every loop and starts the loops. Errors (bad
+  // address, port in use) name the listener and address.
+  static Result<std::unique_ptr<HttpServer>> Start(const ServerOptions& options,
+                                                   std::vector<ListenerSpec> listeners);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // The bound port of listener `i` (the real one when the spec said :0).
+  uint16_t port(size_t i) const { return ports_.at(i); }
+  // Graceful stop; returns when every loop has exited. Idempotent.
+  void Stop();
+  size_t connections() const noexcept { return connections_.load(); }
+
+ private:
+  class Loop;
+  HttpServer() = default;
+
+  ServerOptions options_;
+  std::vector<ListenerSpec> listeners_;
+  std::vector<uint16_t> ports_;
+  std::vector<std::unique_ptr<Loop>> loops_;
+  std::vector<std::thread> threads_;
+  std::atomic<size_t> connections_{0};
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace hw::serve
