@@ -16,11 +16,13 @@ OnlineOptions Checked(OnlineOptions o) {
 }  // namespace
 
 OnlineEngine::OnlineEngine(const EngineSpec& spec, const decide::EnforcementPolicy& enforcement,
-                           const decode::Registry* registry, OnlineOptions options)
+                           const decode::Registry* registry, OnlineOptions options,
+                           StoreAccess access)
     : spec_(spec),
       registry_(registry),
       options_(Checked(options)),
       decider_(enforcement),
+      access_(std::move(access)),
       extractor_(*spec.rules),
       dedup_(decode::DuplicateFilterOptions{options.dedup_capacity, 1}) {}
 
@@ -105,15 +107,21 @@ DetectionRun OnlineEngine::Detect(TimeUs now) {
     run.attack_accounts += a.verdict == score::Verdict::kAttack;
     run.suspicious_accounts += a.verdict == score::Verdict::kSuspicious;
   }
-  store_.Expire(now);
-  run.applied = decider_.Apply(detections, now, &store_);
-
   first_enforced_.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (first_enforced_[i]) continue;
-    const decide::Enforced* e = store_.Find(table_.id(i), now);
-    if (e == nullptr || e->action == decide::Action::kMonitor) continue;
-    first_enforced_[i] = FirstEnforced{now, table_.state(i).requests, e->action};
+  auto apply = [&](decide::DecisionStore& store) {
+    store.Expire(now);
+    run.applied = decider_.Apply(detections, now, &store);
+    for (size_t i = 0; i < n; ++i) {
+      if (first_enforced_[i]) continue;
+      const decide::Enforced* e = store.Find(table_.id(i), now);
+      if (e == nullptr || e->action == decide::Action::kMonitor) continue;
+      first_enforced_[i] = FirstEnforced{now, table_.state(i).requests, e->action};
+    }
+  };
+  if (access_) {
+    access_(apply);
+  } else {
+    apply(store_);
   }
   run.accounts = n;
   run.campaigns = scores_->campaigns.size();

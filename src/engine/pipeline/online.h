@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,11 +74,18 @@ struct FirstEnforced {
   decide::Action action = decide::Action::kMonitor;
 };
 
+// Runs `fn` on the decision store the engine writes, under whatever lock
+// guards it from concurrent readers (serve's DecisionService::Write).
+using StoreAccess = std::function<void(const std::function<void(decide::DecisionStore&)>& fn)>;
+
 class OnlineEngine {
  public:
   // `spec`, `enforcement` and `registry` (may be null) must outlive the engine.
+  // Decisions go to the engine's own store (decisions()) unless `access` is
+  // given, in which case they go to the store it reaches.
   OnlineEngine(const EngineSpec& spec, const decide::EnforcementPolicy& enforcement,
-               const decode::Registry* registry, OnlineOptions options);
+               const decode::Registry* registry, OnlineOptions options,
+               StoreAccess access = nullptr);
   ~OnlineEngine();
   OnlineEngine(const OnlineEngine&) = delete;
   OnlineEngine& operator=(const OnlineEngine&) = delete;
@@ -95,6 +103,7 @@ class OnlineEngine {
   // The latest event time seen (0 before any event).
   TimeUs watermark() const noexcept { return watermark_; }
   const fingerprint::AccountTable& table() const noexcept { return table_; }
+  // The engine's own store (empty when decisions go through a StoreAccess).
   decide::DecisionStore& decisions() noexcept { return store_; }
   const decide::DecisionStore& decisions() const noexcept { return store_; }
   // The latest detection run's results (null before the first run).
@@ -114,6 +123,7 @@ class OnlineEngine {
   const OnlineOptions options_;
   decide::Decider decider_;
   decide::DecisionStore store_;
+  StoreAccess access_;
   decode::Decoder decoder_;
   features::FeatureExtractor extractor_;
   decode::DuplicateFilter dedup_;

@@ -28,6 +28,22 @@ Result<std::unique_ptr<ServeApp>> ServeApp::Create(ServeConfig config) {
   a->admin_->RegisterHealth(a->check_router_.get());
   a->admin_->RegisterHealth(a->admin_router_.get());
   a->admin_->Register(a->admin_router_.get());
+  if (a->config_.engine_enabled) {
+    auto spec =
+        pipeline::LoadEngineSpec(a->config_.engine_rules_path, a->config_.engine_policy_path);
+    if (!spec.ok()) return spec.status();
+    a->engine_spec_ = std::make_unique<pipeline::EngineSpec>(std::move(spec).value());
+    if (!a->config_.engine_accounts_path.empty()) {
+      auto reg = decode::Registry::Load(a->config_.engine_accounts_path);
+      if (!reg.ok()) return reg.status();
+      a->registry_ = std::make_unique<decode::Registry>(std::move(reg).value());
+    }
+    pipeline::OnlineOptions online;
+    online.detect_period = a->config_.detect_period_us;
+    a->ingest_ = std::make_unique<IngestService>(a->config_, *a->engine_spec_, a->policy_,
+                                                 a->registry_.get(), a->decisions_.get(), online);
+    a->ingest_->Register(a->admin_router_.get());
+  }
   a->threads_ = a->config_.threads > 0
                     ? a->config_.threads
                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

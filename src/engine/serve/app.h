@@ -14,6 +14,7 @@
 #include "engine/serve/checks.h"
 #include "engine/serve/config.h"
 #include "engine/serve/decision_service.h"
+#include "engine/serve/ingest.h"
 #include "engine/serve/metrics.h"
 #include "engine/serve/router.h"
 #include "engine/serve/server.h"
@@ -38,6 +39,8 @@ class ServeApp {
   Metrics& metrics() noexcept { return *metrics_; }
   Router& check_router() noexcept { return *check_router_; }
   Router& admin_router() noexcept { return *admin_router_; }
+  // Null when the engine is disabled.
+  IngestService* ingest() noexcept { return ingest_.get(); }
   uint16_t check_port() const { return server_->port(0); }
   uint16_t admin_port() const { return server_->port(1); }
   int threads() const noexcept { return threads_; }
@@ -53,6 +56,10 @@ class ServeApp {
   std::unique_ptr<Router> check_router_, admin_router_;
   std::unique_ptr<CheckService> checks_;
   std::unique_ptr<AdminService> admin_;
+  // The online engine (absent when engine.enabled is false).
+  std::unique_ptr<pipeline::EngineSpec> engine_spec_;
+  std::unique_ptr<decode::Registry> registry_;
+  std::unique_ptr<IngestService> ingest_;
   std::unique_ptr<HttpServer> server_;
   int threads_ = 1;
 };

@@ -89,7 +89,7 @@ std::string Resolve(const std::string& base_dir, const std::string& p) {
 ServeConfig Collect(const YAML::Node& root, const std::string& base_dir) {
   CheckKeys(root,
             {"version", "listen", "threads", "limits", "checks", "account", "fail_mode",
-             "throttle_slots", "auth", "enforcement", "watermark"},
+             "throttle_slots", "auth", "enforcement", "watermark", "engine"},
             "serve");
   if (!root["version"]) Fail(root, "missing-key", "serve: missing 'version'");
   if (Num(root["version"], "version", 0, 1e9) != 1)
@@ -179,6 +179,28 @@ ServeConfig Collect(const YAML::Node& root, const std::string& base_dir) {
     c.watermark = Choice<WatermarkSource>(
         root["watermark"], "watermark",
         {{"event", WatermarkSource::kEvent}, {"wall", WatermarkSource::kWall}});
+  if (const YAML::Node e = root["engine"]) {
+    CheckKeys(e, {"enabled", "accounts", "rules", "policy", "detect_period"}, "engine");
+    if (e["enabled"]) {
+      c.engine_enabled =
+          Choice<bool>(e["enabled"], "engine.enabled", {{"true", true}, {"false", false}});
+    }
+    auto file = [&](const char* key, std::string* out) {
+      if (!e[key]) return;
+      const std::string v = Text(e[key], std::string("engine.") + key);
+      *out = v.empty() || v == "default" ? "" : Resolve(base_dir, v);
+    };
+    file("accounts", &c.engine_accounts_path);
+    file("rules", &c.engine_rules_path);
+    file("policy", &c.engine_policy_path);
+    if (e["detect_period"]) {
+      const int64_t ms = Millis(e["detect_period"], "engine.detect_period");
+      if (ms > 60'000) {
+        Fail(e["detect_period"], "out-of-range", "engine.detect_period: at most 60s");
+      }
+      c.detect_period_us = ms * 1000;
+    }
+  }
   return c;
 }
 

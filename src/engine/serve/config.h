@@ -47,6 +47,12 @@ struct ServeConfig {
   std::vector<Sha256> admin_tokens;
   std::string enforcement_path;  // resolved; empty: the built-in policy
   WatermarkSource watermark = WatermarkSource::kEvent;
+  // The online engine behind POST /v1/events (docs/SERVE.md, "Ingest").
+  bool engine_enabled = true;
+  std::string engine_accounts_path;  // resolved; empty: no registry
+  std::string engine_rules_path;     // resolved; empty: the built-in rule pack
+  std::string engine_policy_path;    // resolved; empty: the built-in policy
+  int64_t detect_period_us = 60'000'000;
 };
 
 // `base_dir` resolves relative paths (api_keys, enforcement); `source_name`
