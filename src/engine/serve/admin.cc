@@ -1,5 +1,7 @@
 #include "engine/serve/admin.h"
 
+#include "engine/serve/ingest.h"
+
 #include <simdjson.h>
 #include <strings.h>
 
@@ -321,6 +323,30 @@ void AdminService::RenderMetrics(Response& resp) const {
                               "hydrawatch_watermark_seconds %.6f\n",
                               static_cast<double>(decisions_->now()) / 1e6);
   out.append(line, static_cast<size_t>(n));
+  if (ingest_ == nullptr) return;
+  const IngestTotals t = ingest_->totals();
+  const struct {
+    const char* name;
+    const char* help;
+    uint64_t value;
+  } counters[] = {
+      {"hydrawatch_ingest_batches_total", "POST /v1/events batches processed.", t.batches},
+      {"hydrawatch_ingest_lines_total", "Lines received.", t.lines},
+      {"hydrawatch_ingest_events_total", "Events accepted.", t.events},
+      {"hydrawatch_ingest_rejected_total", "Lines rejected (answered with line and reason).",
+       t.rejected},
+      {"hydrawatch_ingest_duplicates_total", "Repeated gen_ai.response.id, counted once.",
+       t.duplicates},
+      {"hydrawatch_ingest_busy_total", "Batches answered 429 (engine busy).", t.busy},
+      {"hydrawatch_detection_runs_total", "Link, score and decide runs.", t.detections},
+  };
+  char entry[512];  // the HELP, TYPE and sample lines of one counter
+  for (const auto& c : counters) {
+    const int k =
+        std::snprintf(entry, sizeof entry, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", c.name,
+                      c.help, c.name, c.name, static_cast<unsigned long long>(c.value));
+    out.append(entry, static_cast<size_t>(std::min<int>(k, sizeof entry - 1)));
+  }
 }
 
 }  // namespace hw::serve

@@ -28,6 +28,8 @@
 
 namespace hw::serve {
 
+class IngestService;
+
 class AdminService {
  public:
   AdminService(const ServeConfig& config, DecisionService* decisions, Metrics* metrics);
@@ -36,6 +38,8 @@ class AdminService {
   void Register(Router* admin);
   // /healthz and /readyz on `router` (both listeners get them).
   void RegisterHealth(Router* router);
+  // Ingest counters for /metrics (may stay null: engine disabled).
+  void SetIngest(const IngestService* ingest) { ingest_ = ingest; }
 
  private:
   enum class Access : uint8_t { kNone, kRead, kWrite };
@@ -53,6 +57,7 @@ class AdminService {
   const ServeConfig& config_;
   DecisionService* decisions_;
   Metrics* metrics_;
+  const IngestService* ingest_ = nullptr;
   std::mutex cursors_mu_;
   absl::flat_hash_map<Sha256, uint64_t, Sha256Hash> cursors_;
 };

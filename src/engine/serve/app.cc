@@ -43,6 +43,7 @@ Result<std::unique_ptr<ServeApp>> ServeApp::Create(ServeConfig config) {
     a->ingest_ = std::make_unique<IngestService>(a->config_, *a->engine_spec_, a->policy_,
                                                  a->registry_.get(), a->decisions_.get(), online);
     a->ingest_->Register(a->admin_router_.get());
+    a->admin_->SetIngest(a->ingest_.get());
   }
   a->threads_ = a->config_.threads > 0
                     ? a->config_.threads

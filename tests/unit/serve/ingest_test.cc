@@ -99,6 +99,13 @@ TEST(Ingest, NeedsAnAdminTokenAndReportsEveryBadLine) {
   auto br = Post(app->admin_port(), body, kAuth + "Content-Encoding: br\r\n");
   ASSERT_TRUE(br);
   EXPECT_EQ(br->status, 415);
+  TestClient m(app->admin_port());
+  auto metrics = m.Request("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("\nhydrawatch_ingest_events_total 4\n"), std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("\nhydrawatch_ingest_rejected_total 4\n"), std::string::npos)
+      << metrics->body;
 }
 
 TEST(Ingest, AttackAccountsAreRefusedAtTheGatewayAndBenignOnesPass) {
