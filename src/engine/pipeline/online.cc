@@ -57,9 +57,12 @@ IngestStats OnlineEngine::Ingest(std::string_view block, uint64_t first_line,
       next_detect_ = (FloorDiv(ev.time, options_.detect_period) + 1) * options_.detect_period;
     } else if (ev.time >= next_detect_) {
       // Judge what came before this event at the boundary it crossed.
-      if (dirty_) {
+      if (dirty_ && options_.detect_inline) {
         Detect(next_detect_);
         ++st.detections;
+      } else if (dirty_) {
+        due_ = next_detect_;
+        dirty_ = false;  // what came before is covered by the due run
       }
       next_detect_ = (FloorDiv(ev.time, options_.detect_period) + 1) * options_.detect_period;
     }
@@ -78,11 +81,20 @@ IngestStats OnlineEngine::Ingest(std::string_view block, uint64_t first_line,
   return st;
 }
 
+bool OnlineEngine::RunDueDetection() {
+  if (due_ == 0) return false;
+  const TimeUs at = due_;
+  due_ = 0;
+  Detect(at);
+  return true;
+}
+
 DetectionRun OnlineEngine::Detect(TimeUs now) {
   DetectionRun run;
   run.at = now;
   ++runs_;
   dirty_ = false;
+  due_ = 0;
   const size_t n = table_.size();
   // Registry entries of accounts first seen since the last run.
   for (size_t i = infos_.size(); i < n; ++i) {

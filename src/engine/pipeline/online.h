@@ -39,6 +39,11 @@ struct OnlineOptions {
   // Event time between detection runs (linking, scoring, decisions).
   TimeUs detect_period = 60 * kUsPerSecond;
   size_t dedup_capacity = size_t{8} << 20;
+  // true: Ingest runs a due detection itself, before the event that crossed
+  // the boundary (replay: exact and deterministic). false: Ingest only marks
+  // it due and the caller runs RunDueDetection() when it likes (serve: on a
+  // thread of its own, so that ingest answers never wait for linking).
+  bool detect_inline = true;
 };
 
 struct LineReject {
@@ -99,6 +104,10 @@ class OnlineEngine {
 
   // Links, scores and applies the enforcement policy at event time `now`.
   DetectionRun Detect(TimeUs now);
+  // With detect_inline false: the boundary a detection is due at (the latest
+  // crossed since the last run), or 0; and running it.
+  TimeUs due_detection() const noexcept { return due_; }
+  bool RunDueDetection();
 
   // The latest event time seen (0 before any event).
   TimeUs watermark() const noexcept { return watermark_; }
@@ -135,6 +144,7 @@ class OnlineEngine {
   TimeUs watermark_ = 0;
   TimeUs next_detect_ = 0;  // 0: set by the first event
   bool dirty_ = false;      // events folded since the last run
+  TimeUs due_ = 0;          // detect_inline false: a run due at this time
   uint64_t runs_ = 0;
 };
 

@@ -57,6 +57,7 @@ IngestService::IngestService(const ServeConfig& config, const pipeline::EngineSp
                              const decode::Registry* registry, DecisionService* decisions,
                              pipeline::OnlineOptions options)
     : config_(config), decisions_(decisions) {
+  options.detect_inline = false;
   engine_ = std::make_unique<pipeline::OnlineEngine>(
       spec, enforcement, registry, options,
       [decisions](const std::function<void(decide::DecisionStore&)>& fn) {
@@ -65,6 +66,30 @@ IngestService::IngestService(const ServeConfig& config, const pipeline::EngineSp
           return 0;
         });
       });
+  detector_ = std::thread([this] { DetectLoop(); });
+}
+
+IngestService::~IngestService() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  due_cv_.notify_all();
+  if (detector_.joinable()) detector_.join();
+}
+
+void IngestService::DetectLoop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    due_cv_.wait(lock, [&] { return stop_ || engine_->due_detection() != 0; });
+    if (stop_) return;
+    if (engine_->RunDueDetection()) ++totals_.detections;
+  }
+}
+
+void IngestService::RunDueDetection() {
+  std::lock_guard lock(mu_);
+  if (engine_->RunDueDetection()) ++totals_.detections;
 }
 
 void IngestService::Register(Router* admin) {
@@ -100,9 +125,9 @@ void IngestService::Post(const Request& req, Response& resp) {
     return;
   }
   std::unique_lock lock(mu_, std::defer_lock);
-  if (!lock.try_lock_for(kBusyWait)) {
+  if (!lock.try_lock()) {
     busy_.fetch_add(1, std::memory_order_relaxed);
-    resp.Error(429, "the engine is busy with other batches; retry");
+    resp.Error(429, "the engine is busy (another batch or a detection run); retry");
     resp.AddHeader("Retry-After", int64_t{1});
     return;
   }
@@ -128,7 +153,7 @@ void IngestService::Post(const Request& req, Response& resp) {
   totals_.events += st.events;
   totals_.rejected += st.rejected;
   totals_.duplicates += st.duplicates;
-  totals_.detections += st.detections;
+  if (engine_->due_detection() != 0) due_cv_.notify_one();
 
   std::string& out = resp.body();
   out.clear();
@@ -138,7 +163,6 @@ void IngestService::Post(const Request& req, Response& resp) {
   w.Key("accepted").Int(static_cast<int64_t>(st.events));
   w.Key("duplicates").Int(static_cast<int64_t>(st.duplicates));
   w.Key("rejected").Int(static_cast<int64_t>(st.rejected));
-  w.Key("detection_runs").Int(static_cast<int64_t>(st.detections));
   w.Key("watermark").String(engine_->watermark() ? FormatRfc3339(engine_->watermark()) : "");
   w.Key("errors").BeginArray();
   for (size_t i = 0; i < rejects.size() && i < kMaxErrorsListed; ++i) {

@@ -4,20 +4,24 @@
 // decisions into the DecisionService the gateway checks read. Every accepted
 // line advances the event-time watermark the checks use as "now".
 //
-// Writing needs an admin token. One engine takes one batch at a time: a batch
-// that cannot get the engine within `busy_wait` is answered 429 with
-// Retry-After (backpressure; bodies are bounded by max_body_bytes and the
-// inflated size by max_inflated_bytes, so memory is bounded). Each answer
-// lists the rejected lines (line numbers within the body) with their reasons:
-// nothing is dropped silently.
+// Writing needs an admin token. One engine takes one batch at a time, on the
+// event loop that received it (folding events is quick); linking, scoring
+// and deciding run on a detector thread of their own whenever event time
+// crosses a detection period, so that no event loop (and no gateway check)
+// waits for them. A batch that finds the engine busy (another batch, or a
+// detection run) is answered 429 with Retry-After at once: backpressure with
+// no queue to grow. Bodies are bounded by max_body_bytes, inflated gzip by 16
+// times that. Each answer lists the rejected lines (line numbers within the
+// body) with their reasons: nothing is dropped silently.
 #pragma once
 
 #include <atomic>
-#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "engine/decide/enforcement.h"
 #include "engine/decode/registry.h"
@@ -45,12 +49,18 @@ class IngestService {
   IngestService(const ServeConfig& config, const pipeline::EngineSpec& spec,
                 const decide::EnforcementPolicy& enforcement, const decode::Registry* registry,
                 DecisionService* decisions, pipeline::OnlineOptions options);
+  // Stops the detector thread (a run in progress finishes first).
+  ~IngestService();
+  IngestService(const IngestService&) = delete;
+  IngestService& operator=(const IngestService&) = delete;
 
   void Register(Router* admin);
   IngestTotals totals() const;
+  // Runs a due detection now, on the calling thread (waits for the engine):
+  // what the detector thread would do next. For shutdown and tests.
+  void RunDueDetection();
 
   static constexpr size_t kMaxErrorsListed = 100;
-  static constexpr std::chrono::milliseconds kBusyWait{200};
 
  private:
   void Post(const Request& req, Response& resp);
@@ -58,11 +68,16 @@ class IngestService {
 
   const ServeConfig& config_;
   DecisionService* decisions_;
-  mutable std::timed_mutex mu_;  // guards engine_, inflated_ and totals_
+  void DetectLoop();
+
+  mutable std::mutex mu_;  // guards engine_, inflated_, totals_, stop_
   std::unique_ptr<pipeline::OnlineEngine> engine_;
   std::string inflated_;
   IngestTotals totals_;
   std::atomic<uint64_t> busy_{0};
+  std::condition_variable due_cv_;  // a detection became due, or stop
+  bool stop_ = false;
+  std::thread detector_;
 };
 
 }  // namespace hw::serve
