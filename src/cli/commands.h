@@ -17,6 +17,7 @@ void AddAnalyze(CLI::App& app, Runner* run);
 void AddReplay(CLI::App& app, Runner* run);
 void AddRules(CLI::App& app, Runner* run);
 void AddServe(CLI::App& app, Runner* run);
+void AddExport(CLI::App& app, Runner* run);
 
 // Prints "hydrawatch: <message>" to stderr.
 void PrintError(const std::string& message);

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   hw::cli::AddReplay(app, &run);
   hw::cli::AddRules(app, &run);
   hw::cli::AddServe(app, &run);
+  hw::cli::AddExport(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -276,8 +276,13 @@ simdjson::error_code Walk(od::value v, int depth = 0) {
       bool b;
       return v.get_bool().get(b);
     }
-    case od::json_type::null:
-      return v.is_null() ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
+    case od::json_type::null: {
+      // Through get(): converting the result to bool would throw on a bad
+      // literal such as `ns` (found by fuzz_result on the same walk in share/).
+      bool is_null = false;
+      if (auto err = v.is_null().get(is_null)) return err;
+      return is_null ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
+    }
   }
   return simdjson::INCORRECT_TYPE;
 }

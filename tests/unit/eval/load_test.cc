@@ -295,6 +295,8 @@ TEST_F(EvalFiles, MalformedCampaigns) {
       // Syntax errors inside values the loader does not use are still found.
       {"{\"campaigns\": [\n{\"id\": \"p1\",\n\"indicators\": {\"a\" 1}}]}\n", "3: invalid JSON: "},
       {"{\"campaigns\": []}\n\n{}\n", "3: invalid JSON: trailing content"},
+      // A bad literal where null could start: an error, not an exception.
+      {"{\"x\":ns,\"campaigns\": []}\n", "1: invalid JSON: "},
   };
   for (const BadCase& c : cases) {
     const std::string path = Write("result/campaigns.json", c.text);
