@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "engine/common/json_walk.h"
 #include "engine/eval/eval.h"
 
 namespace hw::eval {
@@ -215,78 +216,6 @@ std::string DuplicateReason(std::string_view id, uint64_t first_line) {
   return m;
 }
 
-// Line numbers of positions in a buffer, for On Demand values.
-class LineIndex {
- public:
-  explicit LineIndex(const simdjson::padded_string& text) : data_(text.data()) {
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text.data()[i] == '\n') newlines_.push_back(i);
-    }
-  }
-  uint64_t LineOf(const char* p) const {
-    if (p < data_) return 1;
-    const size_t off = static_cast<size_t>(p - data_);
-    return 1 + static_cast<uint64_t>(std::lower_bound(newlines_.begin(), newlines_.end(), off) -
-                                     newlines_.begin());
-  }
-
- private:
-  const char* data_;
-  std::vector<size_t> newlines_;
-};
-
-// Reads a value and everything inside it, so that On Demand checks the
-// syntax of parts the loader does not use.
-simdjson::error_code Walk(od::value v, int depth = 0) {
-  if (depth > 256) return simdjson::DEPTH_ERROR;
-  od::json_type type;
-  if (auto err = v.type().get(type)) return err;
-  switch (type) {
-    case od::json_type::object: {
-      od::object obj;
-      if (auto err = v.get_object().get(obj)) return err;
-      for (auto f : obj) {
-        od::field field;
-        if (auto err = std::move(f).get(field)) return err;
-        std::string_view key;
-        if (auto err = field.unescaped_key().get(key)) return err;
-        if (auto err = Walk(field.value(), depth + 1)) return err;
-      }
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::array: {
-      od::array arr;
-      if (auto err = v.get_array().get(arr)) return err;
-      for (auto e : arr) {
-        od::value ev;
-        if (auto err = std::move(e).get(ev)) return err;
-        if (auto err = Walk(ev, depth + 1)) return err;
-      }
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::string: {
-      std::string_view s;
-      return v.get_string().get(s);
-    }
-    case od::json_type::number: {
-      double d;
-      return v.get_double().get(d);
-    }
-    case od::json_type::boolean: {
-      bool b;
-      return v.get_bool().get(b);
-    }
-    case od::json_type::null: {
-      // Through get(): converting the result to bool would throw on a bad
-      // literal such as `ns` (found by fuzz_result on the same walk in share/).
-      bool is_null = false;
-      if (auto err = v.is_null().get(is_null)) return err;
-      return is_null ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
-    }
-  }
-  return simdjson::INCORRECT_TYPE;
-}
-
 }  // namespace
 
 Result<std::vector<LabelRow>> LoadLabels(const std::string& path) {
@@ -368,7 +297,7 @@ Result<std::vector<PredRow>> LoadAccounts(const std::string& path) {
 Result<std::vector<PredCampaign>> LoadCampaigns(const std::string& path) {
   auto text = ReadAll(path);
   if (!text.ok()) return text.status();
-  const LineIndex lines(*text);
+  const JsonLineIndex lines(*text);
   od::parser parser;
   od::document doc;
   uint64_t last_line = 1;  // of the last value looked at, for errors without a position
@@ -399,7 +328,7 @@ Result<std::vector<PredCampaign>> LoadCampaigns(const std::string& path) {
     std::string_view key;
     if (auto err = rf.unescaped_key().get(key)) return syntax(err);
     if (key != "campaigns") {
-      if (auto err = Walk(rf.value())) return syntax(err);
+      if (auto err = WalkJson(rf.value())) return syntax(err);
       continue;
     }
     od::value list_value = rf.value();
@@ -470,7 +399,7 @@ Result<std::vector<PredCampaign>> LoadCampaigns(const std::string& path) {
             return FieldError(path, line, ks, "expected an array of account ids");
           }
         } else if (ks != "first_detection" && ks != "requests_before_detection") {
-          if (auto err = Walk(v)) return syntax(err);
+          if (auto err = WalkJson(v)) return syntax(err);
         } else if (ks == "first_detection") {
           if (type == od::json_type::null) continue;
           std::string_view ts;

@@ -3,6 +3,7 @@
 // document per line. Parts the export does not use are still walked, so a
 // syntax error anywhere in the file is reported.
 #include "engine/share/result_reader.h"
+#include "engine/common/json_walk.h"
 
 #include <arpa/inet.h>
 #include <simdjson.h>
@@ -60,77 +61,6 @@ bool IsFingerprint(const std::string& s) {
   });
 }
 
-// Line numbers of positions in a buffer, for On Demand values.
-class LineIndex {
- public:
-  explicit LineIndex(const simdjson::padded_string& text) : data_(text.data()) {
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text.data()[i] == '\n') newlines_.push_back(i);
-    }
-  }
-  uint64_t LineOf(const char* p) const {
-    if (p < data_) return 1;
-    const size_t off = static_cast<size_t>(p - data_);
-    return 1 + static_cast<uint64_t>(std::lower_bound(newlines_.begin(), newlines_.end(), off) -
-                                     newlines_.begin());
-  }
-
- private:
-  const char* data_;
-  std::vector<size_t> newlines_;
-};
-
-// Reads a value and everything inside it, so that On Demand checks the
-// syntax of parts the reader does not use.
-simdjson::error_code Walk(od::value v, int depth = 0) {
-  if (depth > 256) return simdjson::DEPTH_ERROR;
-  od::json_type type;
-  if (auto err = v.type().get(type)) return err;
-  switch (type) {
-    case od::json_type::object: {
-      od::object obj;
-      if (auto err = v.get_object().get(obj)) return err;
-      for (auto f : obj) {
-        od::field field;
-        if (auto err = std::move(f).get(field)) return err;
-        std::string_view key;
-        if (auto err = field.unescaped_key().get(key)) return err;
-        if (auto err = Walk(field.value(), depth + 1)) return err;
-      }
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::array: {
-      od::array arr;
-      if (auto err = v.get_array().get(arr)) return err;
-      for (auto e : arr) {
-        od::value ev;
-        if (auto err = std::move(e).get(ev)) return err;
-        if (auto err = Walk(ev, depth + 1)) return err;
-      }
-      return simdjson::SUCCESS;
-    }
-    case od::json_type::string: {
-      std::string_view s;
-      return v.get_string().get(s);
-    }
-    case od::json_type::number: {
-      double d;
-      return v.get_double().get(d);
-    }
-    case od::json_type::boolean: {
-      bool b;
-      return v.get_bool().get(b);
-    }
-    case od::json_type::null: {
-      // type() looks at the first byte only: "nul" or "nx" still say null.
-      bool is_null = false;
-      if (auto err = v.is_null().get(is_null)) return err;
-      return is_null ? simdjson::SUCCESS : simdjson::INCORRECT_TYPE;
-    }
-  }
-  return simdjson::INCORRECT_TYPE;
-}
-
 class CampaignsParser {
  public:
   CampaignsParser(const std::string& path, const simdjson::padded_string& text)
@@ -175,7 +105,7 @@ class CampaignsParser {
 
   const std::string& path_;
   const simdjson::padded_string& text_;
-  LineIndex lines_;
+  JsonLineIndex lines_;
   od::parser parser_;
   od::document doc_;
   uint64_t last_line_ = 1;
@@ -311,7 +241,7 @@ Status CampaignsParser::Indicators(od::value& v, const std::string& where, Indic
         TimeUs t = 0;
         st = Time(fv, fat, t);
         (key == "first_seen" ? ind.first_seen : ind.last_seen) = t;
-      } else if (auto err = Walk(fv)) {
+      } else if (auto err = WalkJson(fv)) {
         return Syntax(err);
       }
       if (!st.ok()) return st;
@@ -347,7 +277,7 @@ Status CampaignsParser::IndicatorsObject(od::value& v, const std::string& where,
       st = Indicators(fv, at, IndicatorKind::kFingerprint, c.template_fingerprints);
     } else if (key == "linked_by") {
       st = Strings(fv, at, c.linked_by);
-    } else if (auto err = Walk(fv)) {
+    } else if (auto err = WalkJson(fv)) {
       return Syntax(err);
     }
     if (!st.ok()) return st;
@@ -421,7 +351,7 @@ Status CampaignsParser::Campaign(od::value& v, const std::string& where, Campaig
           st = Bad(line, at, "account \"" + *dup + "\" listed twice");
         }
       }
-    } else if (auto err = Walk(fv)) {
+    } else if (auto err = WalkJson(fv)) {
       return Syntax(err);
     }
     if (!st.ok()) return st;
@@ -468,7 +398,7 @@ Result<CampaignsFile> CampaignsParser::Run() {
       continue;
     }
     if (key != "campaigns") {
-      if (auto err = Walk(v)) return Syntax(err);
+      if (auto err = WalkJson(v)) return Syntax(err);
       continue;
     }
     if (have_list) return Bad(Line(v), "campaigns", "duplicate key");
