@@ -9,10 +9,10 @@
 #include <string>
 #include <string_view>
 
+#include "engine/common/sha256.h"
 #include "engine/serve/admin.h"
 #include "engine/serve/checks.h"
 #include "engine/serve/config.h"
-#include "engine/serve/crypto.h"
 #include "engine/serve/decision_service.h"
 #include "engine/serve/http.h"
 #include "engine/serve/metrics.h"
@@ -27,8 +27,8 @@ const hw::serve::ServeConfig& Config() {
     auto r = hw::serve::ParseServeConfig(
         "version: 1\nthrottle_slots: 64\nchecks: {exempt_paths: [/public]}\nauth: {admin_tokens: "
         "[" +
-            hw::serve::ToHex(hw::serve::Sha256Of("fuzz-admin")) + "], bouncer_keys: [" +
-            hw::serve::ToHex(hw::serve::Sha256Of("fuzz-bouncer")) + "]}\n",
+            hw::ToHex(hw::Sha256Of("fuzz-admin")) + "], bouncer_keys: [" +
+            hw::ToHex(hw::Sha256Of("fuzz-bouncer")) + "]}\n",
         "fuzz.yaml", "");
     if (!r.ok()) __builtin_trap();
     return r.value();

@@ -20,8 +20,8 @@
 #include <mutex>
 #include <string>
 
+#include "engine/common/sha256.h"
 #include "engine/serve/config.h"
-#include "engine/serve/crypto.h"
 #include "engine/serve/decision_service.h"
 #include "engine/serve/metrics.h"
 #include "engine/serve/router.h"

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "engine/common/result.h"
-#include "engine/serve/crypto.h"
+#include "engine/common/sha256.h"
 
 namespace hw::serve {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "engine/common/result.h"
-#include "engine/serve/crypto.h"
+#include "engine/common/sha256.h"
 
 namespace hw::serve {
 

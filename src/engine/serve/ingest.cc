@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/common/json_writer.h"
-#include "engine/serve/crypto.h"
+#include "engine/common/sha256.h"
 
 namespace hw::serve {
 

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "engine/common/sha256.h"
+
 namespace hw::share {
 
 namespace {
@@ -40,16 +42,7 @@ Uuid MustParse(std::string_view text) {
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view data) {
-  static const char kHex[] = "0123456789abcdef";
-  const auto d = Digest<32>(EVP_sha256(), data);
-  std::string out(64, '0');
-  for (size_t i = 0; i < d.size(); ++i) {
-    out[2 * i] = kHex[d[i] >> 4];
-    out[2 * i + 1] = kHex[d[i] & 15];
-  }
-  return out;
-}
+std::string Sha256Hex(std::string_view data) { return ToHex(Sha256Of(data)); }
 
 bool ParseUuid(std::string_view text, Uuid& out) noexcept {
   if (text.size() != 36) return false;

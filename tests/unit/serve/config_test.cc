@@ -5,9 +5,9 @@
 #include <string>
 
 #include "../spec_error.h"
+#include "engine/common/sha256.h"
 #include "engine/serve/api_keys.h"
 #include "engine/serve/config.h"
-#include "engine/serve/crypto.h"
 
 namespace hw::serve {
 namespace {

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <string>
 
+#include "engine/common/sha256.h"
 #include "engine/serve/admin.h"
 #include "engine/serve/checks.h"
-#include "engine/serve/crypto.h"
 #include "engine/serve/http.h"
 
 namespace hw::serve {

@@ -8,8 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "engine/common/sha256.h"
 #include "engine/serve/app.h"
-#include "engine/serve/crypto.h"
 #include "test_client.h"
 
 namespace hw::serve {

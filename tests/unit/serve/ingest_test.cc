@@ -14,9 +14,9 @@
 #include <string>
 #include <thread>
 
+#include "engine/common/sha256.h"
 #include "engine/decode/registry.h"
 #include "engine/serve/app.h"
-#include "engine/serve/crypto.h"
 #include "engine/sim/generator.h"
 #include "engine/sim/scenario.h"
 #include "test_client.h"

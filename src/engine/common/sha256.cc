@@ -1,9 +1,9 @@
-#include "engine/serve/crypto.h"
+#include "engine/common/sha256.h"
 
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
-namespace hw::serve {
+namespace hw {
 
 Sha256 Sha256Of(std::string_view data) noexcept {
   Sha256 out;
@@ -48,4 +48,4 @@ bool MatchesAny(const std::vector<Sha256>& hashes, std::string_view secret) noex
   return any;
 }
 
-}  // namespace hw::serve
+}  // namespace hw

@@ -1,5 +1,6 @@
-// SHA-256 (Debian's libcrypto) for secrets kept only as hashes: API keys,
-// bouncer keys, admin tokens. Comparisons of secrets run in constant time.
+// SHA-256 (Debian's libcrypto): secrets kept only as hashes (serve's API
+// keys, bouncer keys, admin tokens; comparisons of secrets run in constant
+// time) and salted account hashes in exports (share).
 #pragma once
 
 #include <array>
@@ -8,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hw::serve {
+namespace hw {
 
 using Sha256 = std::array<uint8_t, 32>;
 
@@ -31,4 +32,4 @@ struct Sha256Hash {
   }
 };
 
-}  // namespace hw::serve
+}  // namespace hw
