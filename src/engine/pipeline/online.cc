@@ -77,6 +77,11 @@ IngestStats OnlineEngine::Ingest(std::string_view block, uint64_t first_line,
     state.Update(ob);
     dirty_ = true;
     ++st.events;
+    if (options_.on_tokens) {
+      const int64_t tokens =
+          std::max<int64_t>(ev.input_tokens, 0) + std::max<int64_t>(ev.output_tokens, 0);
+      if (tokens > 0) options_.on_tokens(ev.user_id, static_cast<uint64_t>(tokens));
+    }
   }
   return st;
 }

@@ -44,6 +44,9 @@ struct OnlineOptions {
   // it due and the caller runs RunDueDetection() when it likes (serve: on a
   // thread of its own, so that ingest answers never wait for linking).
   bool detect_inline = true;
+  // Called for every accepted event with its account and tokens (input +
+  // output, those reported): serve charges token throttles with it.
+  std::function<void(std::string_view account, uint64_t tokens)> on_tokens;
 };
 
 struct LineReject {

@@ -58,6 +58,9 @@ IngestService::IngestService(const ServeConfig& config, const pipeline::EngineSp
                              pipeline::OnlineOptions options)
     : config_(config), decisions_(decisions) {
   options.detect_inline = false;
+  options.on_tokens = [decisions](std::string_view account, uint64_t tokens) {
+    decisions->ChargeTokens(account, tokens);
+  };
   engine_ = std::make_unique<pipeline::OnlineEngine>(
       spec, enforcement, registry, options,
       [decisions](const std::function<void(decide::DecisionStore&)>& fn) {

@@ -110,6 +110,34 @@ TEST(Ingest, NeedsAnAdminTokenAndReportsEveryBadLine) {
       << metrics->body;
 }
 
+TEST(Ingest, IngestedTokensChargeATokenThrottle) {
+  auto app = StartApp("");
+  ASSERT_TRUE(app);
+  auto line = [](const char* t, int out) {
+    return std::string("{\"time\":\"") + t +
+           "\",\"user.id\":\"t\",\"gen_ai.usage.input_tokens\":100,"
+           "\"gen_ai.usage.output_tokens\":" +
+           std::to_string(out) + "}\n";
+  };
+  ASSERT_EQ(Post(app->admin_port(), line("2026-05-01T10:00:00Z", 1), kAuth)->status, 200);
+  decide::Decision d;
+  d.account = "t";
+  d.action = decide::Action::kThrottle;
+  d.start = app->decisions().now();
+  d.until = d.start + kUsPerDay;
+  d.throttle.tokens = 1000;
+  d.throttle.window = kUsPerHour;
+  app->decisions().Add(d);
+  auto check = [&] {
+    TestClient c(app->check_port());
+    return c.Request("GET /nginx/check HTTP/1.1\r\nHost: t\r\nx-account-id: t\r\n\r\n")->status;
+  };
+  EXPECT_EQ(check(), 200);
+  // 100 + 950 tokens in the same hour: over the limit of 1000.
+  ASSERT_EQ(Post(app->admin_port(), line("2026-05-01T10:01:00Z", 950), kAuth)->status, 200);
+  EXPECT_EQ(check(), 403);
+}
+
 TEST(Ingest, AttackAccountsAreRefusedAtTheGatewayAndBenignOnesPass) {
   auto sc = sim::LoadScenario("small");
   ASSERT_TRUE(sc.ok());
