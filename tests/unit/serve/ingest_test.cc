@@ -120,7 +120,11 @@ TEST(Ingest, IngestedTokensChargeATokenThrottle) {
            std::to_string(out) + "}\n";
   };
   ASSERT_EQ(Post(app->admin_port(), line("2026-05-01T10:00:00Z", 1), kAuth)->status, 200);
+  // An analyst's decision: the engine's detection runs (on their own thread)
+  // leave manual decisions alone, so the check below does not race them.
   decide::Decision d;
+  d.origin = decide::Origin::kManual;
+  d.profile = "manual";
   d.account = "t";
   d.action = decide::Action::kThrottle;
   d.start = app->decisions().now();
