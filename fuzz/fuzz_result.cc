@@ -11,18 +11,9 @@
 
 #include "engine/share/export.h"
 #include "engine/share/result_reader.h"
+#include "fuzz_util.h"
 
-namespace {
-
-bool NamesFileAndLine(const std::string& m, std::string_view file) {
-  if (m.rfind(file, 0) != 0 || m.size() <= file.size() + 1 || m[file.size()] != ':') return false;
-  size_t i = file.size() + 1;
-  const size_t digits = i;
-  while (i < m.size() && m[i] >= '0' && m[i] <= '9') ++i;
-  return i > digits && m.compare(i, 2, ": ") == 0;
-}
-
-}  // namespace
+using hw::fuzz::NamesFileAndLine;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

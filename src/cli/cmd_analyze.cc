@@ -3,12 +3,21 @@
 
 #include "cli/commands.h"
 #include "engine/pipeline/analyze.h"
+#include "engine/share/export.h"
 
 namespace hw::cli {
 
 namespace {
 
-int RunAnalyze(const pipeline::AnalyzeOptions& options) {
+int RunAnalyze(pipeline::AnalyzeOptions options, const std::string& intel_salt_file) {
+  if (!intel_salt_file.empty()) {
+    auto salt = share::ReadSaltFile(intel_salt_file);
+    if (!salt.ok()) {
+      PrintError(salt.status().message());
+      return 2;
+    }
+    options.intel_salt = std::move(salt).value();
+  }
   auto result = pipeline::Analyze(options);
   if (!result.ok()) {
     PrintError(result.status().message());
@@ -29,6 +38,11 @@ int RunAnalyze(const pipeline::AnalyzeOptions& options) {
       options.out_dir.c_str());
   if (s.rejected)
     std::fprintf(stderr, "  rejected lines: %s/rejected.jsonl\n", options.out_dir.c_str());
+  if (!options.intel_paths.empty()) {
+    std::fprintf(stderr,
+                 "  partner intelligence: %zu indicators (%zu skipped), matched by %zu accounts\n",
+                 result->intel_indicators, result->intel_skipped, result->intel_matched_accounts);
+  }
   return 0;
 }
 
@@ -36,6 +50,7 @@ int RunAnalyze(const pipeline::AnalyzeOptions& options) {
 
 void AddAnalyze(CLI::App& app, Runner* run) {
   auto opts = std::make_shared<pipeline::AnalyzeOptions>();
+  auto intel_salt_file = std::make_shared<std::string>();
   CLI::App* cmd =
       app.add_subcommand("analyze", "Find, link and explain distillation campaigns in API logs");
   cmd->add_option("events", opts->inputs,
@@ -60,7 +75,23 @@ void AddAnalyze(CLI::App& app, Runner* run) {
   cmd->add_flag_callback(
       "--scan-all", [opts] { opts->sampler = features::ContentSampler::ScanAll(); },
       "Rule-scan every request (slower; content shares exact)");
-  cmd->callback([run, opts] { *run = [opts] { return RunAnalyze(*opts); }; });
+  cmd->add_option("--intel", opts->intel_paths,
+                  "Partner STIX 2.1 bundle: its indicators become linking evidence, never a "
+                  "verdict (repeatable)");
+  auto* salt = cmd->add_option("--intel-salt", opts->intel_salt,
+                               "Salt the partner hashed shared account ids with (as `export "
+                               "--salt`; default: the public default salt)");
+  cmd->add_option("--intel-salt-file", *intel_salt_file,
+                  "Read that salt from a file (trailing newline dropped)")
+      ->excludes(salt);
+  auto no_cases = std::make_shared<bool>(false);
+  cmd->add_flag("--no-cases", *no_cases, "Do not write case files (OUT/cases, as `report`)");
+  cmd->callback([run, opts, intel_salt_file, no_cases] {
+    *run = [opts, intel_salt_file, no_cases] {
+      const int rc = RunAnalyze(*opts, *intel_salt_file);
+      return rc != 0 || *no_cases ? rc : WriteCases(opts->out_dir);
+    };
+  });
 }
 
 }  // namespace hw::cli

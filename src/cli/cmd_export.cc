@@ -39,15 +39,12 @@ int RunExport(Format format, const ExportArgs& a) {
   opt.tlp = *tlp;
   if (!a.extension_schema.empty()) opt.extension_schema = a.extension_schema;
   if (!a.salt_file.empty()) {
-    std::ifstream f(a.salt_file, std::ios::binary);
-    if (!f) {
-      PrintError(a.salt_file + ": cannot open");
-      return 1;
+    auto salt = share::ReadSaltFile(a.salt_file);
+    if (!salt.ok()) {
+      PrintError(salt.status().message());
+      return salt.status().code() == ErrorCode::kIoError ? 1 : 2;
     }
-    std::string salt((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    // A trailing newline from `echo secret > file` is not part of the salt.
-    while (!salt.empty() && (salt.back() == '\n' || salt.back() == '\r')) salt.pop_back();
-    opt.salt = std::move(salt);
+    opt.salt = std::move(salt).value();
   } else if (!a.salt.empty()) {
     opt.salt = a.salt;
   }

@@ -19,6 +19,7 @@
 #include "engine/pipeline/engine_spec.h"
 #include "engine/pipeline/online.h"
 #include "engine/report/writer.h"
+#include "engine/share/export.h"
 
 namespace hw::cli {
 
@@ -64,6 +65,9 @@ struct ReplayOptions {
   std::string policy_path;
   std::string enforcement_path;
   std::string period = "60s";
+  std::vector<std::string> intel_paths;
+  std::string intel_salt = share::kDefaultSalt;
+  std::string intel_salt_file;
   pipeline::OnlineOptions online;
 };
 
@@ -72,6 +76,22 @@ int RunReplay(ReplayOptions& o) {
   if (!spec.ok()) {
     PrintError(spec.status().message());
     return 1;
+  }
+  if (!o.intel_salt_file.empty()) {
+    auto salt = share::ReadSaltFile(o.intel_salt_file);
+    if (!salt.ok()) {
+      PrintError(salt.status().message());
+      return 2;
+    }
+    o.intel_salt = std::move(salt).value();
+  }
+  if (!o.intel_paths.empty()) {
+    auto warnings = pipeline::LoadIntel(o.intel_paths, o.intel_salt, &spec.value());
+    if (!warnings.ok()) {
+      PrintError(warnings.status().message());
+      return 1;
+    }
+    for (const auto& w : *warnings) std::fprintf(stderr, "hydrawatch: warning: %s\n", w.c_str());
   }
   auto enforcement = o.enforcement_path.empty() ? decide::DefaultEnforcement()
                                                 : decide::LoadEnforcement(o.enforcement_path);
@@ -204,6 +224,13 @@ void AddReplay(CLI::App& app, Runner* run) {
                   "Enforcement policy YAML (default: built-in policy/enforcement.yaml)");
   cmd->add_option("--period", opts->period, "Event time between detection runs")
       ->capture_default_str();
+  cmd->add_option("--intel", opts->intel_paths,
+                  "Partner STIX 2.1 bundle: linking evidence, never a verdict (repeatable)");
+  auto* salt = cmd->add_option("--intel-salt", opts->intel_salt,
+                               "Salt the partner hashed shared account ids with");
+  cmd->add_option("--intel-salt-file", opts->intel_salt_file,
+                  "Read that salt from a file (trailing newline dropped)")
+      ->excludes(salt);
   cmd->callback([run, opts] { *run = [opts] { return RunReplay(*opts); }; });
 }
 

@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <chrono>
@@ -7,8 +8,8 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "engine/common/json_writer.h"
 #include "engine/serve/app.h"
+#include "engine/serve/log.h"
 
 namespace hw::cli {
 
@@ -19,15 +20,6 @@ struct ServeArgs {
   bool print_config = false;
   bool check_config = false;
 };
-
-// One JSON object per line on stderr: what an operator's log pipeline reads.
-void Log(const char* event, const std::string& detail) {
-  std::string line;
-  JsonWriter w(line);
-  w.BeginObject().Key("ts").Int(static_cast<int64_t>(std::time(nullptr)));
-  w.Key("event").String(event).Key("detail").String(detail).EndObject();
-  std::fprintf(stderr, "%s\n", line.c_str());
-}
 
 int RunServe(const ServeArgs& a) {
   if (a.print_config) {
@@ -60,14 +52,24 @@ int RunServe(const ServeArgs& a) {
   sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   serve::ServeApp& s = **app;
+  if (s.state() != nullptr) {
+    const state::RecoveryStats& r = s.recovered();
+    serve::LogEvent(
+        "recovered",
+        fmt::format("state {}: {} accounts, {} decisions in force, {} seen response ids, "
+                    "{} journal batches ({} events) refolded after checkpoint {}",
+                    s.config().state_dir, r.accounts, r.decisions, r.seen_ids, r.journal_batches,
+                    r.journal_events, r.checkpoint_seq));
+  }
   if (Status st = s.Start(); !st.ok()) {
     PrintError(st.message());
     return 1;
   }
-  Log("listening", "check " + s.config().check_address + " (port " +
-                       std::to_string(s.check_port()) + "), admin " + s.config().admin_address +
-                       " (port " + std::to_string(s.admin_port()) + "), " +
-                       std::to_string(s.threads()) + " threads, policy " + s.policy().name);
+  serve::LogEvent("listening",
+                  "check " + s.config().check_address + " (port " + std::to_string(s.check_port()) +
+                      "), admin " + s.config().admin_address + " (port " +
+                      std::to_string(s.admin_port()) + "), " + std::to_string(s.threads()) +
+                      " threads, policy " + s.policy().name);
   while (true) {
     if (wall) {
       // No engine feeds event time: the clock stands in for it.
@@ -78,11 +80,19 @@ int RunServe(const ServeArgs& a) {
     timespec tick{1, 0};
     const int sig = sigtimedwait(&set, nullptr, &tick);
     if (sig == SIGTERM || sig == SIGINT) break;
-    if (sig == SIGHUP) Log("reload", "configuration reload is not supported yet; restart instead");
+    if (sig == SIGHUP) {
+      if (a.config.empty()) {
+        serve::LogEvent("reload", "built-in configuration: nothing to reload");
+        continue;
+      }
+      std::string summary;
+      const Status st = s.Reload(a.config, &summary);
+      serve::LogEvent(st.ok() ? "reloaded" : "reload-failed", st.ok() ? summary : st.message());
+    }
   }
-  Log("stopping", "finishing requests in flight");
+  serve::LogEvent("stopping", "finishing requests in flight");
   s.Stop();
-  Log("stopped", "");
+  serve::LogEvent("stopped", "");
   return 0;
 }
 

@@ -18,6 +18,10 @@ void AddReplay(CLI::App& app, Runner* run);
 void AddRules(CLI::App& app, Runner* run);
 void AddServe(CLI::App& app, Runner* run);
 void AddExport(CLI::App& app, Runner* run);
+void AddReport(CLI::App& app, Runner* run);
+// `hydrawatch report --result DIR`: case files into DIR/cases; an exit code.
+int WriteCases(const std::string& result_dir);
+void AddState(CLI::App& app, Runner* run);
 
 // Prints "hydrawatch: <message>" to stderr.
 void PrintError(const std::string& message);

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   hw::cli::AddRules(app, &run);
   hw::cli::AddServe(app, &run);
   hw::cli::AddExport(app, &run);
+  hw::cli::AddReport(app, &run);
+  hw::cli::AddState(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

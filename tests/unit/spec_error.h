@@ -25,4 +25,14 @@ inline bool IsCodedSpecError(const std::string& m, std::string_view source,
   return false;
 }
 
+// True when `m` reads "<file>:<digits>: <reason>" with a non-empty reason:
+// the shape of the whole-document readers' errors (result files, bundles).
+inline bool NamesFileAndLine(const std::string& m, const std::string& file) {
+  if (m.rfind(file + ":", 0) != 0) return false;
+  size_t i = file.size() + 1;
+  const size_t digits = i;
+  while (i < m.size() && m[i] >= '0' && m[i] <= '9') ++i;
+  return i > digits && m.compare(i, 2, ": ") == 0 && m.size() > i + 2;
+}
+
 }  // namespace hw::testing

@@ -15,6 +15,9 @@ class HeavyHitters {
   struct Entry {
     uint64_t key = 0;
     uint32_t count = 0;
+    // Explicit padding, always 0: states holding these are persisted by
+    // their bytes (fingerprint/account_codec.h).
+    uint32_t reserved = 0;
   };
   void Add(uint64_t key, uint32_t n = 1) noexcept {
     for (auto& e : e_) {
@@ -25,7 +28,7 @@ class HeavyHitters {
     }
     for (auto& e : e_) {
       if (e.count == 0) {
-        e = {key, n};
+        e = {key, n, 0};
         return;
       }
     }
@@ -56,7 +59,7 @@ class HeavyHitters {
     const uint32_t cut = n > K ? all[K].count : 0;
     e_ = {};
     for (size_t i = 0; i < std::min(n, K); ++i) {
-      if (all[i].count > cut) e_[i] = {all[i].key, all[i].count - cut};
+      if (all[i].count > cut) e_[i] = {all[i].key, all[i].count - cut, 0};
     }
   }
   // Entries with count > 0, most frequent first.

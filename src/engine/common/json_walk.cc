@@ -70,4 +70,27 @@ simdjson::error_code WalkJson(od::value v, int depth) {
   return simdjson::INCORRECT_TYPE;
 }
 
+Status JsonDocReader::Syntax(simdjson::error_code err) {
+  const char* where = nullptr;
+  uint64_t line = last_line_;
+  if (!doc_.current_location().get(where)) line = lines_.LineOf(where);
+  return Status(ErrorCode::kParseError, path_ + ":" + std::to_string(line) +
+                                            ": invalid JSON: " + simdjson::error_message(err));
+}
+
+Status JsonDocReader::Bad(uint64_t line, const std::string& where,
+                          const std::string& reason) const {
+  return Status(ErrorCode::kParseError,
+                path_ + ":" + std::to_string(line) + ": " + where + ": " + reason);
+}
+
+Status JsonDocReader::Expected(simdjson::error_code err, uint64_t line, const std::string& where,
+                               const std::string& what) {
+  if (err == simdjson::INCORRECT_TYPE || err == simdjson::NUMBER_ERROR ||
+      err == simdjson::NUMBER_OUT_OF_RANGE) {
+    return Bad(line, where, "expected " + what);
+  }
+  return Syntax(err);
+}
+
 }  // namespace hw

@@ -7,7 +7,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
+
+#include "engine/common/result.h"
 
 namespace hw {
 
@@ -25,5 +28,35 @@ class JsonLineIndex {
 // Reads `v` and everything inside it (depth at most 256). Never throws: a bad
 // literal is an error code like any other.
 simdjson::error_code WalkJson(simdjson::ondemand::value v, int depth = 0);
+
+// The state and error reporting of a whole-document On Demand reader (the
+// export's campaigns.json reader, the partner-intelligence bundle reader):
+// every error is a kParseError "PATH:LINE: reason" naming the line of the
+// value it is about. `path` and `text` must outlive the reader.
+class JsonDocReader {
+ protected:
+  JsonDocReader(const std::string& path, const simdjson::padded_string& text)
+      : path_(path), text_(text), lines_(text) {}
+
+  // The line of `v`, remembered for a later Syntax error.
+  uint64_t Line(simdjson::ondemand::value& v) {
+    last_line_ = lines_.LineOf(v.raw_json_token().data());
+    return last_line_;
+  }
+  // "invalid JSON: ..." at the parser's position (else the last line read).
+  Status Syntax(simdjson::error_code err);
+  Status Bad(uint64_t line, const std::string& where, const std::string& reason) const;
+  // A type mismatch is the file's fault in words ("expected WHAT"); anything
+  // else is syntax.
+  Status Expected(simdjson::error_code err, uint64_t line, const std::string& where,
+                  const std::string& what);
+
+  const std::string& path_;
+  const simdjson::padded_string& text_;
+  JsonLineIndex lines_;
+  simdjson::ondemand::parser parser_;
+  simdjson::ondemand::document doc_;
+  uint64_t last_line_ = 1;
+};
 
 }  // namespace hw

@@ -40,6 +40,8 @@ class Rfc3339Formatter {
 };
 // "YYYY-MM-DD".
 std::string FormatDate(TimeUs t);
+// "June 5, 2026": the day in words, for reports.
+std::string FormatLongDate(TimeUs t);
 
 // Days since 1970-01-01 for a civil date (proleptic Gregorian).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) noexcept;

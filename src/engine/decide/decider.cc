@@ -16,6 +16,7 @@ ApplyStats Decider::Apply(const std::vector<Detection>& detections, TimeUs now,
                           DecisionStore* store) const {
   ApplyStats stats;
   store->Expire(now);
+  store->SetAppliedAt(now);
   for (const Detection& det : detections) {
     const Decision* current = nullptr;
     for (const Decision* d : store->Active(det.account)) {

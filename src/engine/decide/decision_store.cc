@@ -60,6 +60,18 @@ uint64_t DecisionStore::Add(Decision d) {
   return id;
 }
 
+void DecisionStore::Restore(Decision d) {
+  next_id_ = std::max(next_id_, d.id + 1);
+  if (d.origin == Origin::kEngine) offences_[d.account + '\0' + d.profile]++;
+  if (!d.active) return;
+  by_account_[KeyOf(d.account)].push_back(Enforced{d.id, d.action, d.origin == Origin::kManual,
+                                                   d.simulated, d.throttle, d.start, d.until});
+  const uint64_t id = d.id;
+  by_id_.emplace(id, std::move(d));
+  ++active_;
+  Log(id, true);
+}
+
 bool DecisionStore::End(uint64_t id, TimeUs now) {
   auto it = by_id_.find(id);
   if (it == by_id_.end() || !it->second.active) return false;

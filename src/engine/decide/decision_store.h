@@ -12,6 +12,7 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/inlined_vector.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -59,6 +60,11 @@ class DecisionStore {
  public:
   // Stores `d` (its id is assigned) and logs it as new. Returns the id.
   uint64_t Add(Decision d);
+  // Puts back a decision read from persisted state, with its own id (later
+  // Adds get higher ids). An active one is enforced and logged as new; an
+  // ended one only counts towards its account's offences (escalation).
+  // Restore before the store is used otherwise.
+  void Restore(Decision d);
   // Ends decision `id` at `now` (an analyst lifting it, or the engine
   // replacing it). False when there is no active decision with that id.
   bool End(uint64_t id, TimeUs now);
@@ -79,6 +85,11 @@ class DecisionStore {
   // How many engine decisions `account` has had under `profile` (escalation).
   uint32_t Offences(std::string_view account, std::string_view profile) const;
   size_t active_count() const noexcept { return active_; }
+  // The event time of the latest detection applied (Decider::Apply), 0 if
+  // none: persisted with the decisions, so that a recovering engine does not
+  // judge again what these decisions already reflect.
+  TimeUs applied_at() const noexcept { return applied_at_; }
+  void SetAppliedAt(TimeUs t) noexcept { applied_at_ = std::max(applied_at_, t); }
 
   // Changes since `cursor` (0: from the start), and the cursor to pass next
   // time: decisions added (and still active) and decisions ended since. With
@@ -105,6 +116,7 @@ class DecisionStore {
   void Log(uint64_t id, bool added);
 
   uint64_t next_id_ = 1;
+  TimeUs applied_at_ = 0;
   uint64_t seq_ = 0;
   size_t active_ = 0;
   absl::flat_hash_map<uint64_t, Decision> by_id_;

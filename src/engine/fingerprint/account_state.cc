@@ -32,7 +32,7 @@ uint64_t SubnetKey(std::string_view address) noexcept {
 Observation Observe(const Event& ev, const features::RequestFeatures& f) noexcept {
   Observation ob;
   ob.time = ev.time;
-  ob.response_id = ev.response_id.empty() ? 0 : Hash64(ev.response_id) | 1;
+  ob.response_id = ResponseIdHash(ev.response_id);
   if (!ev.client_address.empty()) {
     ob.address = Hash64(ev.client_address) | 1;
     ob.subnet = SubnetKey(ev.client_address);
@@ -145,7 +145,7 @@ void AccountState::Update(const Observation& ob) noexcept {
       }
       if (!models[i].count && free_slot == kMaxModels) free_slot = i;
     }
-    if (free_slot < kMaxModels) models[free_slot] = {ob.model, 1, ob.time};
+    if (free_slot < kMaxModels) models[free_slot] = {ob.model, 1, 0, ob.time};
   }
 }
 

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "engine/common/event.h"
+#include "engine/common/hash.h"
 #include "engine/common/heavy_hitters.h"
 #include "engine/common/sketch.h"
 #include "engine/common/time.h"
@@ -49,9 +50,15 @@ struct Observation {
 
 Observation Observe(const Event& ev, const features::RequestFeatures& f) noexcept;
 
+// Observation::response_id of an id: never 0 for a present id, 0 for none.
+inline uint64_t ResponseIdHash(std::string_view id) noexcept {
+  return id.empty() ? 0 : Hash64(id) | 1;
+}
+
 struct ModelUse {
   uint64_t model = 0;  // xxh3 of the model name
   uint32_t count = 0;
+  uint32_t reserved = 0;  // explicit padding, always 0 (see AccountState)
   TimeUs first = 0;
 };
 
@@ -73,6 +80,10 @@ struct AccountState {
   uint32_t scanned = 0;
   std::array<uint32_t, features::kMaxCategories> frames{};        // requests per frame category
   std::array<uint32_t, features::kMaxCategories> capabilities{};  // requests per primary capability
+  // reserved*: explicit padding, always 0. The state is persisted by its
+  // bytes (account_codec.h): no byte of it may be left indeterminate, or a
+  // restored state would not encode as the one persisted.
+  uint32_t reserved0 = 0;
 
   uint64_t input_tokens = 0, output_tokens = 0;
   uint32_t token_requests = 0;  // requests that reported both token counts
@@ -81,12 +92,14 @@ struct AccountState {
   uint64_t max_tokens_sum = 0;    // capped at 1,000,000 per request
   uint64_t max_tokens_sumsq = 0;  // of max_tokens / 16, to stay in range
   uint32_t temperature_requests = 0;
+  uint32_t reserved1 = 0;
   uint64_t temperature_sum = 0, temperature_sumsq = 0;  // in hundredths
   uint64_t messages = 0;
   uint32_t multi_turn = 0;     // requests with earlier turns
   uint32_t tool_requests = 0;  // requests carrying tool definitions
   uint64_t tool_calls = 0;
   uint32_t with_system = 0;
+  uint32_t reserved2 = 0;
   uint64_t prompt_chars = 0;
   uint32_t templated = 0;  // requests whose prompt template was counted
   uint32_t framed = 0;     // requests with at least one frame category
@@ -104,13 +117,15 @@ struct AccountState {
 
   std::array<ModelUse, kMaxModels> models{};
 
-  // Requests offered to the content sampler so far (duplicates included):
-  // the sampler's per-account request number.
+  // Requests offered to the content sampler so far: the sampler's
+  // per-account request number (analyze counts duplicates here, its workers
+  // sample before the in-order duplicate check; the online engine does not).
   uint64_t offered = 0;
   // Requests older than an earlier request of this account (input not in
   // time order for it); processed normally. Exact when one shard holds the
   // account, as analyze arranges; Merge sums the shards' counts.
   uint32_t out_of_order = 0;
+  uint32_t reserved3 = 0;
 
   // Not part of the merge semantics: skips re-adding the same minute.
   int64_t last_minute = INT64_MIN;

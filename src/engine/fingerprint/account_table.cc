@@ -5,14 +5,16 @@
 
 namespace hw::fingerprint {
 
-AccountState& AccountTable::Get(std::string_view user_id) {
+AccountState& AccountTable::Get(std::string_view user_id) { return states_[Intern(user_id)]; }
+
+uint32_t AccountTable::Intern(std::string_view user_id) {
   auto it = index_.find(absl::string_view(user_id.data(), user_id.size()));
-  if (it != index_.end()) return states_[it->second];
+  if (it != index_.end()) return it->second;
   const auto idx = static_cast<uint32_t>(ids_.size());
   index_.emplace(std::string(user_id), idx);
   ids_.emplace_back(user_id);
   states_.emplace_back();
-  return states_.back();
+  return idx;
 }
 
 void AccountTable::Merge(const AccountTable& other) {

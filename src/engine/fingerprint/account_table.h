@@ -15,6 +15,8 @@ class AccountTable {
  public:
   // The state of `user_id`, created empty on first sight. Allocates only then.
   AccountState& Get(std::string_view user_id);
+  // The index of `user_id`, created empty on first sight.
+  uint32_t Intern(std::string_view user_id);
   // Folds another shard's states into this one (AccountState::Merge per id).
   void Merge(const AccountTable& other);
   // Reorders accounts by user.id, so that account indices (which the linker
@@ -25,6 +27,7 @@ class AccountTable {
   size_t size() const noexcept { return ids_.size(); }
   const std::string& id(size_t i) const { return ids_[i]; }
   const AccountState& state(size_t i) const { return states_[i]; }
+  AccountState& state(size_t i) { return states_[i]; }
   // Index of `user_id`, or -1.
   int64_t Find(std::string_view user_id) const;
 

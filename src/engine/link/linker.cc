@@ -52,6 +52,10 @@ class UnionFind {
 struct Node {
   const AccountState* s = nullptr;
   const decode::AccountInfo* info = nullptr;
+  // Orders bucket members: a hash of user.id, not the table index, so that
+  // the pairs compared do not depend on the order accounts were first seen
+  // (analyze sorts its table, the online engine cannot).
+  uint64_t id_hash = 0;
   uint64_t payment = 0, org = 0, domain = 0;
   bool verified_org = false;
   std::array<uint64_t, 4> subnets{};
@@ -91,6 +95,68 @@ bool SharesAny(const std::array<uint64_t, N>& a, const std::array<uint64_t, N>& 
     }
   }
   return false;
+}
+
+// Partner intelligence, per account: the partner groups it belongs to (a
+// partner campaign, or an indicator that names none) with its strength in
+// each, sorted by group. Strength: the kind's factor (a shared account
+// counts fully; a network or a template, which may hold other customers,
+// half) times the rarity of the indicator among eligible accounts, the
+// strongest of the account's indicators in that group.
+constexpr double kPartnerWeakKind = 0.5;
+using PartnerGroups = std::vector<std::pair<uint64_t, double>>;
+
+std::vector<PartnerGroups> GroupPartnerMatches(const intel::Matches& matches,
+                                               const std::vector<uint32_t>& eligible, size_t n,
+                                               double common_at) {
+  std::vector<PartnerGroups> out(n);
+  if (matches.intel == nullptr) return out;
+  auto indicator_key = [](const intel::Match& m) {
+    return MixSeed(MixSeed(0x1a7e1u, m.partner), m.indicator);
+  };
+  absl::flat_hash_map<uint64_t, uint32_t> accounts;
+  for (uint32_t i : eligible) {
+    for (const intel::Match& m : matches.of(i)) accounts[indicator_key(m)]++;
+  }
+  const auto& partners = matches.intel->partners();
+  for (uint32_t i : eligible) {
+    PartnerGroups& g = out[i];
+    auto add = [&g](uint64_t group, double strength) {
+      for (auto& [k, w] : g) {
+        if (k == group) {
+          w = std::max(w, strength);
+          return;
+        }
+      }
+      g.emplace_back(group, strength);
+    };
+    for (const intel::Match& m : matches.of(i)) {
+      const double strength = (m.kind == intel::IndicatorKind::kAccount ? 1.0 : kPartnerWeakKind) *
+                              Rarity(accounts[indicator_key(m)], common_at);
+      const intel::Indicator& ind = partners[m.partner].indicators[m.indicator];
+      if (ind.campaigns.empty()) add(MixSeed(indicator_key(m), 1), strength);
+      for (uint32_t c : ind.campaigns) add(MixSeed(MixSeed(0xca3bu, m.partner), c), strength);
+    }
+    std::sort(g.begin(), g.end());
+  }
+  return out;
+}
+
+// Over the groups both accounts belong to: the best of the weaker strengths.
+double SharedPartnerStrength(const PartnerGroups& a, const PartnerGroups& b) {
+  double best = 0;
+  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    if (a[i].first < b[j].first) {
+      ++i;
+    } else if (b[j].first < a[i].first) {
+      ++j;
+    } else {
+      best = std::max(best, std::min(a[i].second, b[j].second));
+      ++i;
+      ++j;
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -136,7 +202,8 @@ double ExcessSynchrony(double jaccard, double ma, double mb, double span_a, doub
 }
 
 LinkResult Linker::Link(const fingerprint::AccountTable& table,
-                        const std::vector<const decode::AccountInfo*>& infos) const {
+                        const std::vector<const decode::AccountInfo*>& infos,
+                        const intel::Matches* partner) const {
   const policy::LinkPolicy& p = policy_;
   const size_t n = table.size();
   std::vector<Node> nodes(n);
@@ -144,6 +211,7 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
   for (size_t i = 0; i < n; ++i) {
     Node& nd = nodes[i];
     nd.s = &table.state(i);
+    nd.id_hash = Hash64(table.id(i));
     nd.info = i < infos.size() ? infos[i] : nullptr;
     if (nd.s->requests < p.min_requests) continue;
     eligible.push_back(static_cast<uint32_t>(i));
@@ -197,6 +265,12 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     const policy::ChannelPolicy& cp = p.channels[Ch(c)];
     return cp.weight * Rarity(count_of(c, k), cp.common_at);
   };
+
+  std::vector<PartnerGroups> partner_groups;
+  if (partner != nullptr && p.channels[Ch(Channel::kPartner)].weight > 0) {
+    partner_groups =
+        GroupPartnerMatches(*partner, eligible, n, p.channels[Ch(Channel::kPartner)].common_at);
+  }
 
   auto pair_evidence = [&](uint32_t a, uint32_t b) {
     Linker::PairEvidence ev;
@@ -272,6 +346,10 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
         if (cos >= cp.min_similarity) add(Channel::kProfile, cp.weight * cos);
       }
     }
+    if (!partner_groups.empty()) {
+      const double w = SharedPartnerStrength(partner_groups[a], partner_groups[b]);
+      if (w > 0) add(Channel::kPartner, ch[Ch(Channel::kPartner)].weight * w);
+    }
     return ev;
   };
 
@@ -286,7 +364,7 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
   auto put = [&](uint64_t salt, uint64_t k, uint32_t a) {
     if (!k) return;
     const uint64_t key = MixSeed(salt, k);
-    entries.push_back({key, MixSeed(key, a), a});
+    entries.push_back({key, MixSeed(key, nodes[a].id_hash), a});
   };
   for (uint32_t i : eligible) {
     const Node& nd = nodes[i];
@@ -307,9 +385,13 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     if (nd.minute_items >= p.channels[Ch(Channel::kSynchrony)].min_items) {
       for (size_t b = 0; b < 2 * kBands; ++b) put(200 + b, nd.s->minute_sig.Band(b, kRows), i);
     }
+    if (!partner_groups.empty()) {
+      for (const auto& [group, strength] : partner_groups[i]) put(8, group, i);
+    }
   }
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return a.key != b.key ? a.key < b.key : a.order < b.order;
+    if (a.key != b.key) return a.key < b.key;
+    return a.order != b.order ? a.order < b.order : a.account < b.account;
   });
 
   LinkResult out;
@@ -369,6 +451,8 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     if (c < 0) continue;
     Component& comp = out.components[static_cast<size_t>(c)];
     ++comp.edges;
+    const double partner_weight = ev.by_channel[Ch(Channel::kPartner)];
+    if (partner_weight > 0 && ev.total - partner_weight < p.threshold) ++comp.partner_needed_edges;
     comp.template_similarity += ev.template_similarity;
     comp.synchrony += ev.synchrony;
     for (size_t k = 0; k < policy::kChannels; ++k) {

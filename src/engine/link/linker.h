@@ -16,6 +16,7 @@
 
 #include "engine/decode/registry.h"
 #include "engine/fingerprint/account_table.h"
+#include "engine/intel/intel.h"
 #include "engine/policy/policy.h"
 
 namespace hw::link {
@@ -29,6 +30,9 @@ struct Component {
   uint32_t edges = 0;
   double template_similarity = 0;  // mean over joining edges
   double synchrony = 0;            // mean over joining edges
+  // Joining edges that reach the threshold only with the partner channel's
+  // evidence: without partner intelligence the group would split.
+  uint32_t partner_needed_edges = 0;
 };
 
 // One edge that joined two groups: the evidence that convinced the linker.
@@ -59,9 +63,11 @@ class Linker {
   explicit Linker(const policy::LinkPolicy& policy, std::vector<double> frame_weights = {})
       : policy_(policy), frame_weights_(std::move(frame_weights)) {}
   // `registry` may be null (no registry given). `infos` must hold, for each
-  // account of `table`, its registry entry or null.
+  // account of `table`, its registry entry or null. `partner`: the partner
+  // indicators each account matches (the `partner` channel), or null.
   LinkResult Link(const fingerprint::AccountTable& table,
-                  const std::vector<const decode::AccountInfo*>& infos) const;
+                  const std::vector<const decode::AccountInfo*>& infos,
+                  const intel::Matches* partner = nullptr) const;
 
   // The summed weight and per-channel contributions for one pair; exposed for
   // tests and for explaining an edge.

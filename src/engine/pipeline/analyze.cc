@@ -21,6 +21,7 @@
 #include "engine/features/extractor.h"
 #include "engine/features/rule_pack.h"
 #include "engine/fingerprint/account_table.h"
+#include "engine/fingerprint/name_book.h"
 #include "engine/link/linker.h"
 #include "engine/pipeline/engine_spec.h"
 #include "engine/policy/policy.h"
@@ -147,7 +148,22 @@ struct Shared {
 struct Pending {
   fingerprint::AccountState* state;
   fingerprint::Observation ob;
+  uint32_t begin, end;  // the line in the chunk, to decode it again for an example prompt
 };
+
+// Bounds of the text books (fingerprint::NameBook) per shard: model names,
+// user agents, and one masked example prompt per repeated template.
+constexpr size_t kModelNames = 256, kAgentNames = 4096, kNameBytes = 256;
+constexpr size_t kExamples = 16384, kExampleBytes = 200;
+
+// True when `tpl` is among the account's top templates with at least 2
+// requests: only templates an account repeats get an example prompt, so
+// one-off prompts neither cost a copy nor crowd the book.
+bool RepeatedTemplate(const fingerprint::AccountState& s, uint64_t tpl) {
+  bool repeated = false;
+  s.top_templates.ForEach([&](const auto& e) { repeated |= e.key == tpl && e.count >= 2; });
+  return repeated;
+}
 
 void AppendReject(std::string& out, const std::string& file, const Reject& r) {
   decode::AppendRejectJson(out, file == "-" ? "<stdin>" : file, r.line, r.reason, r.message,
@@ -171,6 +187,9 @@ class Worker {
   JobQueue& queue() { return queue_; }
   fingerprint::AccountTable& table() { return table_; }
   const report::RunSummary& summary() const { return summary_; }
+  fingerprint::NameBook& models() { return models_; }
+  fingerprint::NameBook& agents() { return agents_; }
+  fingerprint::NameBook& examples() { return examples_; }
 
   void Run() {
     while (auto job = queue_.Pop()) Process(*job);
@@ -206,7 +225,10 @@ class Worker {
       }
       fingerprint::AccountState& state = table_.Get(ev.user_id);
       extractor_.Extract(ev, &f, sampler_.ShouldScan(state.offered++, ev.time));
-      pending_.push_back({&state, fingerprint::Observe(ev, f)});
+      pending_.push_back({&state, fingerprint::Observe(ev, f), ref.begin, ref.end});
+      const fingerprint::Observation& ob = pending_.back().ob;
+      models_.Note(ob.model, ev.model);
+      agents_.Note(ob.user_agent, ev.user_agent);
     }
     // Duplicates: a redelivered request carries its account's id, so it is
     // in this shard; each shard remembers its own ids, in input order.
@@ -216,6 +238,12 @@ class Worker {
         ++duplicates;
       } else {
         p.state->Update(p.ob);
+        const features::RequestFeatures& pf = p.ob.features;
+        if (pf.prompt_template != 0 && pf.prompt_chars >= fingerprint::kMinTemplateChars &&
+            RepeatedTemplate(*p.state, pf.prompt_template) &&
+            examples_.Wants(pf.prompt_template, p.ob.time)) {
+          OfferExample(data.substr(p.begin, p.end - p.begin), p.ob);
+        }
       }
     }
     summary_.lines += lines;
@@ -226,6 +254,16 @@ class Worker {
     slot.clear();
     for (Reject& r : rejects_) slot.push_back(std::move(r));
     if (shared_chunk.remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) Finish(job);
+  }
+
+  // Decodes an accepted line again (its text views died with the next line)
+  // for the masked example prompt of its template.
+  void OfferExample(std::string_view line, const fingerprint::Observation& ob) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    Event ev;
+    if (!decoder_.Decode(line, &ev).ok()) return;
+    examples_.Offer(ob.features.prompt_template, ob.time,
+                    fingerprint::MaskExcerpt(ev.prompt_text, kExampleBytes));
   }
 
   // Runs on the last shard done with a chunk: writes the chunk's rejected
@@ -260,6 +298,9 @@ class Worker {
   JobQueue queue_;
   decode::DuplicateFilter dedup_;
   report::RunSummary summary_;
+  fingerprint::NameBook models_{kModelNames, kNameBytes};
+  fingerprint::NameBook agents_{kAgentNames, kNameBytes};
+  fingerprint::NameBook examples_{kExamples, kExampleBytes + 8};
   std::vector<Pending> pending_;
   std::vector<Reject> rejects_;
 };
@@ -291,6 +332,15 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
   if (options.inputs.empty()) return Status(ErrorCode::kInvalidArgument, "no input files");
   auto spec = LoadEngineSpec(options.rules_path, options.policy_path);
   if (!spec.ok()) return spec.status();
+  if (!options.intel_paths.empty()) {
+    auto warnings = LoadIntel(options.intel_paths, options.intel_salt, &spec.value());
+    if (!warnings.ok()) return warnings.status();
+    outcome.warnings = std::move(warnings).value();
+    for (const intel::PartnerIntel& p : spec->intel.partners()) {
+      outcome.intel_indicators += p.indicators.size();
+      outcome.intel_skipped += p.skipped;
+    }
+  }
   const policy::Policy& policy = spec->policy;
   const features::RulePack& pack = *spec->rules;
   const score::Vocabulary& vocab = spec->vocabulary;
@@ -368,7 +418,12 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
     summary.duplicates += w->summary().duplicates;
   }
   fingerprint::AccountTable& table = workers[0]->table();
-  for (uint32_t i = 1; i < n; ++i) table.Merge(workers[i]->table());
+  for (uint32_t i = 1; i < n; ++i) {
+    table.Merge(workers[i]->table());
+    workers[0]->models().Merge(workers[i]->models());
+    workers[0]->agents().Merge(workers[i]->agents());
+    workers[0]->examples().Merge(workers[i]->examples());
+  }
   table.SortById();
   for (size_t i = 0; i < table.size(); ++i) summary.out_of_order += table.state(i).out_of_order;
 
@@ -389,13 +444,23 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
   if (registry) {
     for (size_t i = 0; i < table.size(); ++i) infos[i] = registry->Find(table.id(i));
   }
-  const link::LinkResult links = link::Linker(policy.link, spec->frame_weights).Link(table, infos);
-  const score::ScoreResult scores = score::Scorer(policy.score, vocab).Score(table, infos, links);
+  intel::Matches matches;
+  if (!spec->intel.empty()) matches = spec->intel.Match(table);
+  outcome.intel_matched_accounts = matches.matched_accounts;
+  const intel::Matches* partner = spec->intel.empty() ? nullptr : &matches;
+  const link::LinkResult links =
+      link::Linker(policy.link, spec->frame_weights).Link(table, infos, partner);
+  const score::ScoreResult scores =
+      score::Scorer(policy.score, vocab).Score(table, infos, links, partner);
 
   summary.inputs = options.inputs;
   summary.policy_name = policy.name;
   summary.rules_name = pack.name();
-  const report::RunView view{table, infos, links, scores, policy, summary};
+  report::RunView view{table, infos, links, scores, policy, summary};
+  view.model_names = &workers[0]->models();
+  view.agent_names = &workers[0]->agents();
+  view.examples = &workers[0]->examples();
+  view.vocabulary = &vocab;
   if (Status s = report::WriteAll(view, options.out_dir); !s.ok()) return s;
 
   outcome.summary = summary;

@@ -19,6 +19,7 @@
 #include "engine/common/result.h"
 #include "engine/features/content_sampler.h"
 #include "engine/report/writer.h"
+#include "engine/share/export.h"
 
 namespace hw::pipeline {
 
@@ -28,6 +29,10 @@ struct AnalyzeOptions {
   std::string out_dir;
   std::string rules_path;   // empty: the built-in rule pack
   std::string policy_path;  // empty: the built-in policy
+  // Partner STIX bundles (evidence for linking, docs/SHARING.md) and the salt
+  // that hashes our account ids the way the partner's shared accounts are.
+  std::vector<std::string> intel_paths;
+  std::string intel_salt = share::kDefaultSalt;
   int threads = 2;
   // Which requests get the rule-pack scan; ContentSampler::ScanAll() for all.
   features::ContentSampler sampler;
@@ -44,6 +49,11 @@ struct AnalyzeOutcome {
   size_t attack_accounts = 0;
   size_t suspicious_accounts = 0;
   std::vector<std::string> warnings;  // e.g. registry lines skipped
+  // Partner intelligence: indicators loaded, skipped (unsupported patterns)
+  // and the accounts that match at least one.
+  size_t intel_indicators = 0;
+  size_t intel_skipped = 0;
+  size_t intel_matched_accounts = 0;
 };
 
 // Runs the whole job and writes accounts.jsonl, campaigns.json, report.md and

@@ -41,4 +41,20 @@ Result<EngineSpec> LoadEngineSpec(const std::string& rules_path, const std::stri
   return spec;
 }
 
+Result<std::vector<std::string>> LoadIntel(const std::vector<std::string>& paths,
+                                           const std::string& salt, EngineSpec* spec) {
+  auto intel = intel::IntelSet::Load(paths, salt);
+  if (!intel.ok()) return intel.status();
+  spec->intel = std::move(intel).value();
+  std::vector<std::string> warnings;
+  for (const intel::PartnerIntel& p : spec->intel.partners()) {
+    if (!p.skipped) continue;
+    std::string examples;
+    for (const auto& e : p.skipped_examples) examples += (examples.empty() ? "" : "; ") + e;
+    warnings.push_back(p.source + ": " + std::to_string(p.skipped) +
+                       " indicators skipped (unsupported patterns), e.g. " + examples);
+  }
+  return warnings;
+}
+
 }  // namespace hw::pipeline

@@ -10,6 +10,7 @@
 // store it writes is read by other threads through the caller's own lock.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,6 +48,31 @@ struct OnlineOptions {
   // Called for every accepted event with its account and tokens (input +
   // output, those reported): serve charges token throttles with it.
   std::function<void(std::string_view account, uint64_t tokens)> on_tokens;
+  // Records which accounts each Ingest changed and which response ids it
+  // accepted, for TakeChanges (serve's state store persists them).
+  bool track_changes = false;
+  // Detection runs over a copy of the account table, synced (changed
+  // accounts only) by PrepareDueDetection: the caller can then run
+  // RunPreparedDetection without holding up Ingest (serve's detector
+  // thread). Costs a second copy of the table.
+  bool detect_on_copy = false;
+};
+
+// What a checkpoint of the engine holds besides account states and seen
+// response ids (src/engine/state).
+struct EngineClock {
+  TimeUs watermark = 0;
+  TimeUs next_detect = 0;
+  TimeUs due = 0;
+  bool dirty = false;
+  uint64_t runs = 0;
+};
+
+// With OnlineOptions::track_changes: what Ingest changed since the last
+// OnlineEngine::TakeChanges.
+struct EngineChanges {
+  std::vector<uint32_t> accounts;      // table indices, in first-change order
+  std::vector<uint64_t> response_ids;  // accepted gen_ai.response.id hashes, in order
 };
 
 struct LineReject {
@@ -106,7 +132,19 @@ class OnlineEngine {
   IngestStats Ingest(std::string_view block, uint64_t first_line, std::vector<LineReject>* rejects);
 
   // Links, scores and applies the enforcement policy at event time `now`.
+  // With detect_on_copy, over the copy as of the last PrepareDueDetection.
   DetectionRun Detect(TimeUs now);
+  // The two halves of RunDueDetection for a caller that runs detection
+  // beside Ingest (detect_on_copy): PrepareDueDetection, serialised with
+  // Ingest, takes the due boundary (0: none) and syncs the copy;
+  // RunPreparedDetection(at) then only reads the copy and writes the
+  // detection results and decisions, so Ingest may run meanwhile. Two
+  // detections must not run at once.
+  TimeUs PrepareDueDetection();
+  // Decisions from the next run on follow `enforcement` (which must outlive
+  // the engine); not while a detection runs (serve: SIGHUP reload).
+  void SetEnforcement(const decide::EnforcementPolicy& enforcement);
+  DetectionRun RunPreparedDetection(TimeUs at);
   // With detect_inline false: the boundary a detection is due at (the latest
   // crossed since the last run), or 0; and running it.
   TimeUs due_detection() const noexcept { return due_; }
@@ -127,13 +165,30 @@ class OnlineEngine {
   const std::vector<std::optional<FirstEnforced>>& first_enforced() const noexcept {
     return first_enforced_;
   }
-  uint64_t detection_runs() const noexcept { return runs_; }
+  uint64_t detection_runs() const noexcept { return runs_.load(std::memory_order_relaxed); }
+
+  // Persistence (src/engine/state). TakeChanges hands over what Ingest
+  // changed since its last call (tracking restarts). The Restore calls put
+  // back a checkpoint into a fresh engine, before any Ingest: account states
+  // (RestoreAccount returns the state to overwrite), response ids to
+  // remember as seen, in their original order, and the clock.
+  EngineChanges TakeChanges();
+  EngineClock clock() const noexcept {
+    return {watermark_, next_detect_, due_, dirty_, runs_.load(std::memory_order_relaxed)};
+  }
+  fingerprint::AccountState& RestoreAccount(std::string_view user_id);
+  void RestoreSeen(uint64_t response_id) noexcept { dedup_.SeenBeforeHash(response_id); }
+  void RestoreClock(const EngineClock& c) noexcept;
+  // Detection runs at or before `t` are skipped (their decisions are
+  // already in the restored store: judging again would end and restart
+  // them). Set from DecisionStore::applied_at() on recovery.
+  void SkipDetectionsThrough(TimeUs t) noexcept { skip_through_ = t; }
 
  private:
   const EngineSpec& spec_;
   const decode::Registry* registry_;
   const OnlineOptions options_;
-  decide::Decider decider_;
+  std::unique_ptr<decide::Decider> decider_;
   decide::DecisionStore store_;
   StoreAccess access_;
   decode::Decoder decoder_;
@@ -147,8 +202,19 @@ class OnlineEngine {
   TimeUs watermark_ = 0;
   TimeUs next_detect_ = 0;  // 0: set by the first event
   bool dirty_ = false;      // events folded since the last run
-  TimeUs due_ = 0;          // detect_inline false: a run due at this time
-  uint64_t runs_ = 0;
+  EngineChanges changes_;
+  TimeUs skip_through_ = 0;
+  std::vector<uint8_t> changed_;  // parallel to table_: in changes_.accounts
+  TimeUs due_ = 0;                // detect_inline false: a run due at this time
+  std::atomic<uint64_t> runs_{0};
+  // detect_on_copy: the table detection reads, and the accounts changed
+  // since it was last synced.
+  fingerprint::AccountTable copy_;
+  std::vector<uint32_t> copy_changed_;
+  std::vector<uint8_t> copy_flag_;
+  const fingerprint::AccountTable& detect_table() const noexcept {
+    return options_.detect_on_copy ? copy_ : table_;
+  }
 };
 
 }  // namespace hw::pipeline

@@ -18,14 +18,19 @@ namespace {
 
 constexpr const char* kChannelNames[kChannels] = {
     "payment",  "organization", "email_domain", "subnet", "user_agent", "system_prompt",
-    "tool_kit", "templates",    "synchrony",    "signup", "profile"};
-constexpr const char* kChannelPhrases[kChannels] = {
-    "shared payment instruments",  "a shared organisation",
-    "shared e-mail domains",       "shared networks (/24, /48)",
-    "shared user agents",          "a shared system prompt",
-    "a shared tool kit",           "shared prompt templates",
-    "synchronized activity",       "sign-up bursts",
-    "the same elicitation profile"};
+    "tool_kit", "templates",    "synchrony",    "signup", "profile",    "partner"};
+constexpr const char* kChannelPhrases[kChannels] = {"shared payment instruments",
+                                                    "a shared organisation",
+                                                    "shared e-mail domains",
+                                                    "shared networks (/24, /48)",
+                                                    "shared user agents",
+                                                    "a shared system prompt",
+                                                    "a shared tool kit",
+                                                    "shared prompt templates",
+                                                    "synchronized activity",
+                                                    "sign-up bursts",
+                                                    "the same elicitation profile",
+                                                    "indicators shared by a partner"};
 
 // Feature names each scorer knows; a policy naming another is rejected.
 const std::vector<std::string>& AccountFeatureNames() {

@@ -30,6 +30,11 @@ enum class Channel : uint8_t {
   // distillation pipeline, which paraphrasing does not remove. Needs
   // min_items (a share of requests) on both sides and min_similarity.
   kProfile,
+  // Both accounts match the same partner indicator, or indicators of the
+  // same partner campaign (intel::IntelSet, `--intel`): weighted by the rarity
+  // of the weaker account's indicator (accounts matching it) and by kind
+  // (a shared account counts fully, a network or template half).
+  kPartner,
   kCount,
 };
 inline constexpr size_t kChannels = static_cast<size_t>(Channel::kCount);

@@ -9,6 +9,7 @@
 
 #include "engine/common/json_writer.h"
 #include "engine/common/output_file.h"
+#include "engine/report/aggregates.h"
 
 namespace hw::report {
 
@@ -73,16 +74,6 @@ std::string Thousands(uint64_t v) {
   std::string s = std::to_string(v);
   for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
   return s;
-}
-
-std::string HumanDate(TimeUs t) {
-  static const char* kMonths[] = {"January",   "February", "March",    "April",
-                                  "May",       "June",     "July",     "August",
-                                  "September", "October",  "November", "December"};
-  const std::string d = FormatDate(t);  // YYYY-MM-DD
-  const int month = std::stoi(d.substr(5, 2));
-  const int day = std::stoi(d.substr(8, 2));
-  return fmt::format("{} {}, {}", kMonths[month - 1], day, d.substr(0, 4));
 }
 
 std::string Area(const std::string& name) {
@@ -161,6 +152,7 @@ std::string CampaignsJson(const RunView& run) {
     WriteIndicators(w, "organizations", "value", ind.organizations);
     WriteIndicators(w, "email_domains", "value", ind.domains);
     WriteIndicators(w, "networks", "cidr", ind.subnets);
+    WriteContentIndicators(w, run, comp);
     w.Key("linked_by").BeginArray();
     for (const auto& l : c.linked_by) w.String(l);
     w.EndArray();
@@ -174,12 +166,15 @@ std::string CampaignsJson(const RunView& run) {
     w.Key("reasons").BeginArray();
     for (const auto& r : c.reasons) w.String(r);
     w.EndArray();
+    WriteCampaignAggregates(w, run, comp, c);
     w.Key("account_ids").BeginArray();
     for (const auto& id : ids) w.String(id);
     w.EndArray();
     w.EndObject();
   }
-  w.EndArray().EndObject();
+  w.EndArray();
+  WriteBaseline(w, run);
+  w.EndObject();
   out.push_back('\n');
   return out;
 }
@@ -229,7 +224,7 @@ std::string ReportMarkdown(const RunView& run) {
         "**Campaign {}** (score {:.2f}): {} exchanges through {} accounts between {} and {}, "
         "targeting {}; linked by {}.",
         c.id, c.score, Thousands(c.requests), Thousands(comp.members.size()),
-        HumanDate(c.first_seen), HumanDate(c.last_seen), targets, linked);
+        FormatLongDate(c.first_seen), FormatLongDate(c.last_seen), targets, linked);
     if (!c.frames.empty()) {
       std::string frames;
       for (size_t k = 0; k < c.frames.size() && k < 3; ++k) {

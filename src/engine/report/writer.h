@@ -12,6 +12,7 @@
 #include "engine/common/time.h"
 #include "engine/decode/registry.h"
 #include "engine/fingerprint/account_table.h"
+#include "engine/fingerprint/name_book.h"
 #include "engine/link/linker.h"
 #include "engine/policy/policy.h"
 #include "engine/score/scorer.h"
@@ -46,6 +47,15 @@ struct RunView {
   // Parallel to `table` (may be shorter); null in batch runs. Written as
   // `first_flagged` and `requests_before_flag` (docs/FORMAT.md).
   const std::vector<std::optional<FirstFlag>>* first_flags = nullptr;
+  // Text behind hashes (analyze fills them; null elsewhere): model names,
+  // user agents, one masked example prompt per template. Without them the
+  // hash is written (`model_<hex>`, `ua_<hex>`) and examples are left out.
+  const fingerprint::NameBook* model_names = nullptr;
+  const fingerprint::NameBook* agent_names = nullptr;
+  const fingerprint::NameBook* examples = nullptr;
+  // Capability names by rule-pack bit, for the baseline's capability mix;
+  // null: the baseline has no `capabilities`.
+  const score::Vocabulary* vocabulary = nullptr;
 };
 
 std::string AccountsJsonl(const RunView& run);

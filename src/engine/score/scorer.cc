@@ -54,6 +54,70 @@ bool IsProgramTier(const decode::AccountInfo* info) {
 
 std::string Percent(double x) { return fmt::format("{:.0f}%", 100 * x); }
 
+// A group only partner edges hold together is `attack` only with at least
+// this many members whose own score reaches member_floor (the default
+// min_campaign_accounts): intelligence may add accounts to a campaign, it
+// never makes one. A count, not a median, so that the young accounts a
+// partner names early cannot outvote a campaign's core.
+constexpr size_t kOwnEvidenceMembers = 3;
+
+// What a set of matches says about one partner, for reasons.
+struct PartnerSummary {
+  uint32_t partner = 0;
+  std::vector<uint32_t> indicators;  // distinct, ascending
+  std::vector<uint32_t> campaigns;   // partner campaigns they indicate, ascending
+  uint32_t accounts = 0;             // accounts with at least one match
+};
+
+// Folds the matches of `accounts` into one summary per partner, by partner.
+template <typename Accounts>
+std::vector<PartnerSummary> SummarizePartners(const intel::Matches& matches,
+                                              const Accounts& accounts) {
+  std::vector<PartnerSummary> out;
+  if (matches.intel == nullptr) return out;
+  const auto& partners = matches.intel->partners();
+  for (uint32_t a : accounts) {
+    uint32_t last_partner = UINT32_MAX;
+    for (const intel::Match& m : matches.of(a)) {
+      auto it = std::find_if(out.begin(), out.end(),
+                             [&](const PartnerSummary& p) { return p.partner == m.partner; });
+      if (it == out.end()) {
+        out.push_back(PartnerSummary{m.partner, {}, {}, 0});
+        it = out.end() - 1;
+      }
+      if (m.partner != last_partner) ++it->accounts;
+      last_partner = m.partner;
+      it->indicators.push_back(m.indicator);
+      const auto& cs = partners[m.partner].indicators[m.indicator].campaigns;
+      it->campaigns.insert(it->campaigns.end(), cs.begin(), cs.end());
+    }
+  }
+  for (PartnerSummary& p : out) {
+    for (auto* v : {&p.indicators, &p.campaigns}) {
+      std::sort(v->begin(), v->end());
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const PartnerSummary& a, const PartnerSummary& b) { return a.partner < b.partner; });
+  return out;
+}
+
+// "matches 3 indicators shared by Acme AI (campaign NAME)".
+std::string PartnerPhrase(const intel::Matches& matches, const PartnerSummary& p) {
+  const intel::PartnerIntel& intel = matches.intel->partners()[p.partner];
+  std::string s = fmt::format("{} {} shared by {}", p.indicators.size(),
+                              p.indicators.size() == 1 ? "indicator" : "indicators", intel.partner);
+  if (p.campaigns.empty()) return s;
+  s += p.campaigns.size() == 1 ? " (campaign " : " (campaigns ";
+  for (size_t k = 0; k < p.campaigns.size() && k < 2; ++k) {
+    if (k) s += p.campaigns.size() == 2 ? " and " : ", ";
+    s += intel.campaigns[p.campaigns[k]].name;
+  }
+  if (p.campaigns.size() > 2) s += fmt::format(" and {} more", p.campaigns.size() - 2);
+  return s + ")";
+}
+
 }  // namespace
 
 const char* VerdictName(Verdict v) noexcept {
@@ -97,7 +161,7 @@ Scorer::Scorer(const policy::ScorePolicy& policy, Vocabulary vocabulary)
 
 ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
                           const std::vector<const decode::AccountInfo*>& infos,
-                          const link::LinkResult& links) const {
+                          const link::LinkResult& links, const intel::Matches* partner) const {
   const size_t n = table.size();
   ScoreResult out;
   out.accounts.resize(n);
@@ -329,6 +393,15 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       cs.score *= 1 - policy_.declared_org_discount * declared_share;
     }
     cs.attack = cs.score >= policy_.campaign_attack;
+    // Partner intelligence links, it does not judge: a group that would split
+    // without it needs members whose own traffic looks like distillation.
+    bool held_for_partner = false;
+    const auto own_evidence = static_cast<size_t>(std::count_if(
+        scores.begin(), scores.end(), [&](double s) { return s >= policy_.member_floor; }));
+    if (cs.attack && comp.partner_needed_edges > 0 && own_evidence < kOwnEvidenceMembers) {
+      cs.attack = false;
+      held_for_partner = true;
+    }
     double cap_total = std::accumulate(caps.begin(), caps.end(), 0.0);
     for (size_t k = 0; k < caps.size(); ++k) {
       if (caps[k] > 0 && cap_total > 0)
@@ -405,6 +478,18 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
         cs.reasons.push_back(fmt::format("{} of requests to a new model within 24 h of its release",
                                          Percent(v.value)));
     }
+    if (partner != nullptr) {
+      for (const PartnerSummary& ps : SummarizePartners(*partner, comp.members)) {
+        cs.reasons.push_back(fmt::format("{} of {} accounts match {}", ps.accounts,
+                                         comp.members.size(), PartnerPhrase(*partner, ps)));
+      }
+    }
+    if (held_for_partner) {
+      cs.reasons.push_back(fmt::format(
+          "held together by partner intelligence ({} of {} links), but only {} members' own "
+          "traffic looks like distillation (account score >= {:.2f}): not a verdict",
+          comp.partner_needed_edges, comp.edges, own_evidence, policy_.member_floor));
+    }
     campaigns.push_back(std::move(cs));
   }
   // Ids by descending score; ties by smallest member (components are ordered so).
@@ -471,6 +556,11 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
             "review as a customer fleet",
             fleet_size[i]));
       }
+    }
+    if (partner != nullptr) {
+      const uint32_t self[] = {static_cast<uint32_t>(i)};
+      for (const PartnerSummary& ps : SummarizePartners(*partner, self))
+        a.reasons.push_back("matches " + PartnerPhrase(*partner, ps));
     }
     std::vector<size_t> forder(af.size());
     std::iota(forder.begin(), forder.end(), 0);

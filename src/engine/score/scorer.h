@@ -59,9 +59,14 @@ struct ScoreResult {
 class Scorer {
  public:
   Scorer(const policy::ScorePolicy& policy, Vocabulary vocabulary);
+  // `partner`: the partner indicators each account matches (named in the
+  // reasons; never scored), or null. A group that partner evidence alone
+  // holds together (Component::partner_needed_edges) is `attack` only when
+  // at least 3 members' own traffic says so too (account score >=
+  // member_floor), so intelligence alone never makes a verdict.
   ScoreResult Score(const fingerprint::AccountTable& table,
                     const std::vector<const decode::AccountInfo*>& infos,
-                    const link::LinkResult& links) const;
+                    const link::LinkResult& links, const intel::Matches* partner = nullptr) const;
 
   // Logistic ramp: ~0.1 at low, ~0.9 at high (on a log scale when
   // low > 0 and high / low >= 4).

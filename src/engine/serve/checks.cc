@@ -6,18 +6,11 @@
 #include <exception>
 
 #include "engine/common/json_writer.h"
+#include "engine/serve/mono_clock.h"
 
 namespace hw::serve {
 
 namespace {
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-const char* DenyAction(decide::Action a) noexcept { return decide::ActionName(a); }
 
 CheckOutcome OutcomeOf(decide::Action a) noexcept {
   switch (a) {
@@ -65,7 +58,8 @@ std::string_view CheckService::Account(const Request& req, bool* present) const 
   if (v.size() > 7 && strncasecmp(v.data(), "bearer ", 7) == 0) v.remove_prefix(7);
   if (v.empty()) return {};
   if (config_.lookup == AccountLookup::kAccountId) return v;
-  return keys_ ? keys_->Find(v) : std::string_view();
+  const ApiKeyTable* keys = keys_.load(std::memory_order_acquire);
+  return keys ? keys->Find(v) : std::string_view();
 }
 
 std::string_view CheckService::OriginalPath(Gateway gateway, const Request& req) const {
@@ -92,23 +86,24 @@ void CheckService::Fail(Gateway gateway, const Request& req, Response& resp,
   if (config_.fail_mode == FailMode::kOpen) {
     resp.SetStatus(200);
     resp.AddHeader("x-hydrawatch-degraded", why);
-    metrics_->CountCheck(req.worker(), CheckOutcome::kFailOpen, NowNs() - req.received_ns());
+    metrics_->CountCheck(req.worker(), CheckOutcome::kFailOpen, MonotonicNs() - req.received_ns());
   } else {
     resp.Error(503, why);
     resp.AddHeader("Retry-After", int64_t{1});
-    metrics_->CountCheck(req.worker(), CheckOutcome::kFailClosed, NowNs() - req.received_ns());
+    metrics_->CountCheck(req.worker(), CheckOutcome::kFailClosed,
+                         MonotonicNs() - req.received_ns());
   }
 }
 
 void CheckService::Deny(Gateway gateway, const CheckResult& r, Response& resp) const {
   const bool throttle = r.action == decide::Action::kThrottle;
   resp.SetStatus(gateway == Gateway::kNginx ? 403 : throttle ? 429 : 403);
-  resp.AddHeader("X-Hydrawatch-Action", DenyAction(r.action));
+  resp.AddHeader("X-Hydrawatch-Action", decide::ActionName(r.action));
   if (r.retry_after_s > 0) resp.AddHeader("Retry-After", r.retry_after_s);
   resp.SetContentType("application/json");
   std::string& b = resp.body();
   b.append("{\"action\":\"");
-  b.append(DenyAction(r.action));
+  b.append(decide::ActionName(r.action));
   b.append("\",\"reason\":");
   AppendJsonString(b, throttle ? std::string_view("request limit reached") : r.Reason());
   b.append(",\"decision_id\":");
@@ -127,7 +122,8 @@ void CheckService::Check(Gateway gateway, const Request& req, Response& resp) co
       if (original.substr(0, p.size()) == p) {
         resp.SetStatus(200);
         resp.AddHeader("x-hydrawatch-action", "exempt");
-        metrics_->CountCheck(req.worker(), CheckOutcome::kExempt, NowNs() - req.received_ns());
+        metrics_->CountCheck(req.worker(), CheckOutcome::kExempt,
+                             MonotonicNs() - req.received_ns());
         return;
       }
     }
@@ -140,26 +136,27 @@ void CheckService::Check(Gateway gateway, const Request& req, Response& resp) co
         resp.SetStatus(200);
         resp.AddHeader("x-hydrawatch-account-status", status);
         metrics_->CountCheck(req.worker(), CheckOutcome::kAllowUnknown,
-                             NowNs() - req.received_ns());
+                             MonotonicNs() - req.received_ns());
       } else {
         resp.Error(401, present ? "unknown account" : "no account header");
         resp.AddHeader("x-hydrawatch-account-status", status);
         if (gateway != Gateway::kNginx) resp.AddHeader("WWW-Authenticate", "ApiKey");
-        metrics_->CountCheck(req.worker(), CheckOutcome::kDenyUnknown, NowNs() - req.received_ns());
+        metrics_->CountCheck(req.worker(), CheckOutcome::kDenyUnknown,
+                             MonotonicNs() - req.received_ns());
       }
       return;
     }
     const CheckResult r = decisions_->Check(account);
     if (r.deny) {
       Deny(gateway, r, resp);
-      metrics_->CountCheck(req.worker(), OutcomeOf(r.action), NowNs() - req.received_ns());
+      metrics_->CountCheck(req.worker(), OutcomeOf(r.action), MonotonicNs() - req.received_ns());
       return;
     }
     resp.SetStatus(200);
     resp.AddHeader("x-hydrawatch-account", account);
     resp.AddHeader("x-hydrawatch-action", r.enforced ? decide::ActionName(r.action) : "allow");
     if (r.enforced) resp.AddHeader("x-hydrawatch-decision", static_cast<int64_t>(r.id));
-    metrics_->CountCheck(req.worker(), CheckOutcome::kAllow, NowNs() - req.received_ns());
+    metrics_->CountCheck(req.worker(), CheckOutcome::kAllow, MonotonicNs() - req.received_ns());
   } catch (const std::exception&) {
     // Memory exhaustion while answering: the fail mode decides.
     Fail(gateway, req, resp, "internal error");

@@ -23,6 +23,7 @@
 // refuses with 503.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,9 @@ class CheckService {
   // lookup is by account id.
   CheckService(const ServeConfig& config, const ApiKeyTable* keys, DecisionService* decisions,
                Metrics* metrics);
+
+  // Replaces the API-key table (may be null); see keys_.
+  void SetKeys(const ApiKeyTable* keys) noexcept { keys_.store(keys, std::memory_order_release); }
 
   // Adds the three check endpoints to `router`.
   void Register(Router* router);
@@ -63,7 +67,10 @@ class CheckService {
   void Deny(Gateway gateway, const CheckResult& r, Response& resp) const;
 
   const ServeConfig& config_;
-  const ApiKeyTable* keys_;
+  // Swapped by SetKeys (SIGHUP reload) while checks run: a check loads it
+  // once and uses it for microseconds; the owner keeps a replaced table
+  // alive until the reload after next.
+  std::atomic<const ApiKeyTable*> keys_;
   DecisionService* decisions_;
   Metrics* metrics_;
 };

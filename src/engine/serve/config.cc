@@ -89,7 +89,7 @@ std::string Resolve(const std::string& base_dir, const std::string& p) {
 ServeConfig Collect(const YAML::Node& root, const std::string& base_dir) {
   CheckKeys(root,
             {"version", "listen", "threads", "limits", "checks", "account", "fail_mode",
-             "throttle_slots", "auth", "enforcement", "watermark", "engine"},
+             "throttle_slots", "auth", "enforcement", "watermark", "engine", "state", "ingest"},
             "serve");
   if (!root["version"]) Fail(root, "missing-key", "serve: missing 'version'");
   if (Num(root["version"], "version", 0, 1e9) != 1)
@@ -180,7 +180,9 @@ ServeConfig Collect(const YAML::Node& root, const std::string& base_dir) {
         root["watermark"], "watermark",
         {{"event", WatermarkSource::kEvent}, {"wall", WatermarkSource::kWall}});
   if (const YAML::Node e = root["engine"]) {
-    CheckKeys(e, {"enabled", "accounts", "rules", "policy", "detect_period"}, "engine");
+    CheckKeys(
+        e, {"enabled", "accounts", "rules", "policy", "detect_period", "intel", "intel_salt_file"},
+        "engine");
     if (e["enabled"]) {
       c.engine_enabled =
           Choice<bool>(e["enabled"], "engine.enabled", {{"true", true}, {"false", false}});
@@ -193,6 +195,15 @@ ServeConfig Collect(const YAML::Node& root, const std::string& base_dir) {
     file("accounts", &c.engine_accounts_path);
     file("rules", &c.engine_rules_path);
     file("policy", &c.engine_policy_path);
+    file("intel_salt_file", &c.engine_intel_salt_path);
+    if (const YAML::Node in = e["intel"]) {
+      if (!in.IsSequence()) Fail(in, "bad-type", "engine.intel: expected a list of files");
+      for (const auto& x : in) {
+        const std::string v = Text(x, "engine.intel");
+        if (v.empty()) Fail(x, "bad-type", "engine.intel: expected a file name");
+        c.engine_intel_paths.push_back(Resolve(base_dir, v));
+      }
+    }
     if (e["detect_period"]) {
       const int64_t ms = Millis(e["detect_period"], "engine.detect_period");
       if (ms > 60'000) {
@@ -200,6 +211,47 @@ ServeConfig Collect(const YAML::Node& root, const std::string& base_dir) {
       }
       c.detect_period_us = ms * 1000;
     }
+  }
+  if (const YAML::Node in = root["ingest"]) {
+    CheckKeys(in, {"follow", "stdin", "poll"}, "ingest");
+    if (const YAML::Node f = in["follow"]) {
+      if (!f.IsSequence()) Fail(f, "bad-type", "ingest.follow: expected a list of files");
+      for (const YAML::Node& x : f) {
+        const std::string v = Text(x, "ingest.follow");
+        if (v.empty()) Fail(x, "bad-type", "ingest.follow: expected a file name");
+        c.follow_paths.push_back(Resolve(base_dir, v));
+      }
+    }
+    if (in["stdin"])
+      c.follow_stdin =
+          Choice<bool>(in["stdin"], "ingest.stdin", {{"true", true}, {"false", false}});
+    if (const YAML::Node pn = in["poll"]) {
+      const std::string v = pn.IsScalar() ? pn.Scalar() : "";
+      if (v.size() > 2 && v.compare(v.size() - 2, 2, "ms") == 0 &&
+          v.find_first_not_of("0123456789") == v.size() - 2 && v.size() < 8) {
+        c.follow_poll_ms = std::stoll(v.substr(0, v.size() - 2));
+      } else {
+        c.follow_poll_ms = Millis(pn, "ingest.poll");
+      }
+      if (c.follow_poll_ms < 1 || c.follow_poll_ms > 60'000)
+        Fail(in["poll"], "out-of-range", "ingest.poll: between 1ms and 60s");
+    }
+    if ((!c.follow_paths.empty() || c.follow_stdin) && !c.engine_enabled)
+      Fail(in, "out-of-range", "ingest: needs engine.enabled true");
+  }
+  if (const YAML::Node st = root["state"]) {
+    CheckKeys(st, {"dir", "sync", "checkpoint_bytes"}, "state");
+    if (st["dir"]) {
+      const std::string v = Text(st["dir"], "state.dir");
+      c.state_dir = v.empty() ? "" : Resolve(base_dir, v);
+    }
+    if (st["sync"])
+      c.state_sync = Choice<bool>(st["sync"], "state.sync", {{"true", true}, {"false", false}});
+    if (st["checkpoint_bytes"])
+      c.state_checkpoint_bytes = static_cast<uint64_t>(
+          Num(st["checkpoint_bytes"], "state.checkpoint_bytes", 1 << 16, 1e12));
+    if (!c.state_dir.empty() && !c.engine_enabled)
+      Fail(st["dir"], "out-of-range", "state.dir: needs engine.enabled true");
   }
   return c;
 }

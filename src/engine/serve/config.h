@@ -52,7 +52,22 @@ struct ServeConfig {
   std::string engine_accounts_path;  // resolved; empty: no registry
   std::string engine_rules_path;     // resolved; empty: the built-in rule pack
   std::string engine_policy_path;    // resolved; empty: the built-in policy
+  // Partner STIX bundles (docs/SHARING.md, "Partner intelligence in") and
+  // the file holding the salt their shared accounts are hashed with (empty:
+  // the public default salt); resolved.
+  std::vector<std::string> engine_intel_paths;
+  std::string engine_intel_salt_path;
   int64_t detect_period_us = 60'000'000;
+
+  // Local ingest sources (docs/SERVE.md, "Ingest from files and stdin").
+  std::vector<std::string> follow_paths;  // resolved
+  bool follow_stdin = false;
+  int64_t follow_poll_ms = 200;
+
+  // Crash-safe state (docs/SERVE.md, "State"); empty dir: in memory only.
+  std::string state_dir;  // resolved
+  bool state_sync = false;
+  uint64_t state_checkpoint_bytes = uint64_t{64} << 20;
 };
 
 // `base_dir` resolves relative paths (api_keys, enforcement); `source_name`

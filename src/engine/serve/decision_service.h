@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -63,10 +64,19 @@ class DecisionService {
 
   // Writers. `fn(DecisionStore&)` runs under the exclusive lock: the engine
   // applies its detections (decide::Decider::Apply) through it.
+  // After `fn`, still under the lock, the persist hook (if set) is called so
+  // that what is persisted follows the order of changes.
   template <typename F>
   auto Write(F&& fn) {
     std::unique_lock lock(mu_);
-    return fn(store_);
+    auto r = fn(store_);
+    if (persist_) persist_(store_);
+    return r;
+  }
+  // Sets the hook Write calls after every change (serve's state store).
+  // Set before the service is shared between threads.
+  void SetPersist(std::function<void(const decide::DecisionStore&)> fn) {
+    persist_ = std::move(fn);
   }
   // Readers that need more than Check (the decisions API): `fn(const
   // DecisionStore&)` runs under the shared lock; pointers it gets must not
@@ -100,6 +110,7 @@ class DecisionService {
 
   mutable std::shared_mutex mu_;
   decide::DecisionStore store_;
+  std::function<void(const decide::DecisionStore&)> persist_;
   std::atomic<TimeUs> watermark_{0};
   std::atomic<bool> ready_{true};
   std::vector<Slot> slots_;

@@ -3,11 +3,13 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include <filesystem>
 #include <string_view>
 #include <vector>
 
 #include "engine/common/json_writer.h"
 #include "engine/common/sha256.h"
+#include "engine/serve/log.h"
 
 namespace hw::serve {
 
@@ -55,9 +57,11 @@ bool Gunzip(std::string_view in, size_t limit, std::string* out, std::string* wh
 IngestService::IngestService(const ServeConfig& config, const pipeline::EngineSpec& spec,
                              const decide::EnforcementPolicy& enforcement,
                              const decode::Registry* registry, DecisionService* decisions,
-                             pipeline::OnlineOptions options)
-    : config_(config), decisions_(decisions) {
+                             pipeline::OnlineOptions options, state::StateStore* state)
+    : config_(config), decisions_(decisions), state_(state) {
   options.detect_inline = false;
+  options.detect_on_copy = true;
+  options.track_changes = state != nullptr;
   options.on_tokens = [decisions](std::string_view account, uint64_t tokens) {
     decisions->ChargeTokens(account, tokens);
   };
@@ -86,18 +90,64 @@ void IngestService::DetectLoop() {
   for (;;) {
     due_cv_.wait(lock, [&] { return stop_ || engine_->due_detection() != 0; });
     if (stop_) return;
-    if (engine_->RunDueDetection()) ++totals_.detections;
+    // Only the copy of the changed accounts holds up ingest; linking and
+    // scoring run on the copy while batches keep coming (boundaries crossed
+    // meanwhile coalesce into the next run).
+    std::unique_lock detect(detect_mu_);
+    const TimeUs at = engine_->PrepareDueDetection();
+    if (at == 0) continue;
+    lock.unlock();
+    engine_->RunPreparedDetection(at);
+    detect.unlock();
+    lock.lock();
+    ++totals_.detections;
   }
+}
+
+Result<state::RecoveryStats> IngestService::Recover() {
+  if (state_ == nullptr) return state::RecoveryStats{};
+  std::lock_guard lock(mu_);
+  TimeUs applied_at = 0;
+  Result<state::RecoveryStats> r = decisions_->Write([&](decide::DecisionStore& store) {
+    auto d = state_->RecoverDecisions(&store);
+    applied_at = store.applied_at();
+    return d;
+  });
+  if (!r.ok()) return r;
+  // Outside the decisions' lock: refolding charges token throttles, which
+  // reads them.
+  if (Status s = state_->RecoverEngine(engine_.get(), applied_at, &r.value()); !s.ok()) return s;
+  decisions_->AdvanceWatermark(engine_->watermark());
+  if (engine_->due_detection() != 0) due_cv_.notify_one();
+  return r;
+}
+
+Status IngestService::Checkpoint() {
+  if (state_ == nullptr) return Status::Ok();
+  std::lock_guard lock(mu_);
+  return state_->MaybeCheckpoint(engine_.get(), /*force=*/true);
+}
+
+void IngestService::SetEnforcement(const decide::EnforcementPolicy& enforcement) {
+  std::lock_guard lock(mu_);
+  std::lock_guard detect(detect_mu_);
+  engine_->SetEnforcement(enforcement);
 }
 
 void IngestService::RunDueDetection() {
   std::lock_guard lock(mu_);
-  if (engine_->RunDueDetection()) ++totals_.detections;
+  std::lock_guard detect(detect_mu_);
+  const TimeUs at = engine_->PrepareDueDetection();
+  if (at == 0) return;
+  engine_->RunPreparedDetection(at);
+  ++totals_.detections;
 }
 
 void IngestService::Register(Router* admin) {
   admin->Add("ingest", Method::kPost, "/v1/events",
              [this](const Request& req, Response& resp) { Post(req, resp); });
+  admin->Add("snapshot", Method::kPost, "/v1/state/snapshot",
+             [this](const Request& req, Response& resp) { Snapshot(req, resp); });
 }
 
 IngestTotals IngestService::totals() const {
@@ -117,6 +167,94 @@ bool IngestService::Authorized(const Request& req) const {
   return ok;
 }
 
+bool IngestService::Fold(std::string_view body, const state::SourcePosition* position,
+                         uint64_t first_line, std::vector<pipeline::LineReject>* rejects,
+                         pipeline::IngestStats* stats) {
+  if (state_ != nullptr) {
+    // Journaled before folded: an answered batch survives a crash.
+    if (Status s = state_->AppendBatch(body, position); !s.ok()) {
+      ++totals_.state_errors;
+      LogEvent("state-error", s.message());
+      return false;
+    }
+  }
+  *stats = engine_->Ingest(body, first_line, rejects);
+  if (state_ != nullptr) {
+    // The batch is journaled: a failed checkpoint loses nothing, the
+    // journal only grows until the next one succeeds.
+    if (Status s = state_->MaybeCheckpoint(engine_.get()); !s.ok()) {
+      ++totals_.state_errors;
+      LogEvent("state-error", s.message());
+    }
+  }
+  decisions_->AdvanceWatermark(engine_->watermark());
+  ++totals_.batches;
+  totals_.lines += stats->lines;
+  totals_.events += stats->events;
+  totals_.rejected += stats->rejected;
+  totals_.duplicates += stats->duplicates;
+  if (engine_->due_detection() != 0) due_cv_.notify_one();
+  return true;
+}
+
+bool IngestService::IngestFrom(std::string_view block, const state::SourcePosition& after,
+                               uint64_t first_line, std::vector<pipeline::LineReject>* rejects,
+                               pipeline::IngestStats* stats) {
+  std::lock_guard lock(mu_);
+  return Fold(block, after.source.empty() ? nullptr : &after, first_line, rejects, stats);
+}
+
+std::optional<state::SourcePosition> IngestService::Position(const std::string& source) const {
+  if (state_ == nullptr) return std::nullopt;
+  std::lock_guard lock(mu_);
+  return state_->Position(source);
+}
+
+void IngestService::Snapshot(const Request& req, Response& resp) {
+  if (!Authorized(req)) {
+    resp.Error(req.HasHeader("authorization") ? 403 : 401, "an admin token is required");
+    return;
+  }
+  if (state_ == nullptr) {
+    resp.Error(409, "no state store configured (state.dir)");
+    return;
+  }
+  std::string name;
+  req.QueryParam("name", &name);
+  const bool valid = !name.empty() && name.size() <= 64 && name[0] != '.' &&
+                     name.find_first_not_of(
+                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                         "0123456789._-") == std::string::npos;
+  if (!valid) {
+    resp.Error(400, "name: 1 to 64 of [A-Za-z0-9._-], not starting with '.'");
+    return;
+  }
+  const std::string dir = config_.state_dir + "-snapshots/" + name;
+  Status s;
+  {
+    // Under the ingest lock, after a checkpoint: the snapshot restores
+    // without replaying a journal.
+    std::lock_guard lock(mu_);
+    s = state_->MaybeCheckpoint(engine_.get(), /*force=*/true);
+    if (s.ok()) {
+      std::error_code ec;
+      std::filesystem::create_directories(config_.state_dir + "-snapshots", ec);
+      s = state_->Snapshot(dir);
+    }
+  }
+  if (!s.ok()) {
+    resp.Error(500, s.message());
+    return;
+  }
+  std::string& out = resp.body();
+  out.clear();
+  JsonWriter w(out);
+  w.BeginObject().Key("snapshot").String(dir).EndObject();
+  out.push_back('\n');
+  resp.SetStatus(200);
+  resp.SetContentType("application/json");
+}
+
 void IngestService::Post(const Request& req, Response& resp) {
   if (!Authorized(req)) {
     if (req.HasHeader("authorization")) {
@@ -134,7 +272,6 @@ void IngestService::Post(const Request& req, Response& resp) {
     resp.AddHeader("Retry-After", int64_t{1});
     return;
   }
-  ++totals_.batches;
   std::string_view body = req.body();
   const std::string_view encoding = req.Header("content-encoding");
   if (!encoding.empty() && encoding != "identity") {
@@ -150,13 +287,12 @@ void IngestService::Post(const Request& req, Response& resp) {
     body = inflated_;
   }
   std::vector<pipeline::LineReject> rejects;
-  const pipeline::IngestStats st = engine_->Ingest(body, 1, &rejects);
-  decisions_->AdvanceWatermark(engine_->watermark());
-  totals_.lines += st.lines;
-  totals_.events += st.events;
-  totals_.rejected += st.rejected;
-  totals_.duplicates += st.duplicates;
-  if (engine_->due_detection() != 0) due_cv_.notify_one();
+  pipeline::IngestStats st;
+  if (!Fold(body, nullptr, 1, &rejects, &st)) {
+    resp.Error(503, "the state store cannot record the batch; retry later");
+    resp.AddHeader("Retry-After", int64_t{5});
+    return;
+  }
 
   std::string& out = resp.body();
   out.clear();

@@ -30,6 +30,7 @@
 #include "engine/serve/config.h"
 #include "engine/serve/decision_service.h"
 #include "engine/serve/router.h"
+#include "engine/state/state_store.h"
 
 namespace hw::serve {
 
@@ -41,14 +42,34 @@ struct IngestTotals {
   uint64_t duplicates = 0;
   uint64_t busy = 0;  // batches answered 429
   uint64_t detections = 0;
+  uint64_t state_errors = 0;  // journal or checkpoint writes that failed
 };
 
 class IngestService {
  public:
-  // Everything passed must outlive the service.
+  // Everything passed must outlive the service. With a state store (may be
+  // null), call Recover() before serving: every batch is then journaled
+  // before it is folded, and checkpointed (state_store.h).
   IngestService(const ServeConfig& config, const pipeline::EngineSpec& spec,
                 const decide::EnforcementPolicy& enforcement, const decode::Registry* registry,
-                DecisionService* decisions, pipeline::OnlineOptions options);
+                DecisionService* decisions, pipeline::OnlineOptions options,
+                state::StateStore* state = nullptr);
+  // Puts the persisted state back into the engine and the decisions.
+  Result<state::RecoveryStats> Recover();
+  // Decisions from the next detection run on follow `enforcement` (which
+  // must outlive the service); waits for a run in progress.
+  void SetEnforcement(const decide::EnforcementPolicy& enforcement);
+  // Checkpoints now (graceful stop: the next start replays nothing).
+  Status Checkpoint();
+  // Folds a block read from a followed file or stdin, waiting for the
+  // engine (no 429 for local sources: the reader simply waits). `after`:
+  // where the source stands after the block (empty source: stdin, no
+  // position). False when the state store could not journal it (logged;
+  // nothing folded: read it again later).
+  bool IngestFrom(std::string_view block, const state::SourcePosition& after, uint64_t first_line,
+                  std::vector<pipeline::LineReject>* rejects, pipeline::IngestStats* stats);
+  // The persisted position of a followed source (none without a state store).
+  std::optional<state::SourcePosition> Position(const std::string& source) const;
   // Stops the detector thread (a run in progress finishes first).
   ~IngestService();
   IngestService(const IngestService&) = delete;
@@ -64,13 +85,22 @@ class IngestService {
 
  private:
   void Post(const Request& req, Response& resp);
+  void Snapshot(const Request& req, Response& resp);
+  // Journals (with a state store), folds, checkpoints when due; the caller
+  // holds mu_. False when the journal write failed (nothing folded).
+  bool Fold(std::string_view body, const state::SourcePosition* position, uint64_t first_line,
+            std::vector<pipeline::LineReject>* rejects, pipeline::IngestStats* stats);
   bool Authorized(const Request& req) const;
 
   const ServeConfig& config_;
   DecisionService* decisions_;
+  state::StateStore* state_;
   void DetectLoop();
 
   mutable std::mutex mu_;  // guards engine_, inflated_, totals_, stop_
+  // Serialises detection runs (the detector thread's, RunDueDetection's);
+  // taken after mu_, and held without mu_ while a run reads the copy.
+  std::mutex detect_mu_;
   std::unique_ptr<pipeline::OnlineEngine> engine_;
   std::string inflated_;
   IngestTotals totals_;

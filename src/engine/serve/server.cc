@@ -15,16 +15,11 @@
 #include <cstring>
 
 #include "engine/serve/metrics.h"
+#include "engine/serve/mono_clock.h"
 
 namespace hw::serve {
 
 namespace {
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 constexpr int64_t kLingerNs = 2'000'000'000;  // reading a closed connection's leftovers
 constexpr int64_t kSweepNs = 100'000'000;
@@ -170,10 +165,10 @@ class HttpServer::Loop {
 
   void Run() {
     epoll_event events[256];
-    int64_t next_sweep = NowNs() + kSweepNs;
+    int64_t next_sweep = MonotonicNs() + kSweepNs;
     while (true) {
       const int n = epoll_wait(epoll_, events, 256, 100);
-      now_ = NowNs();
+      now_ = MonotonicNs();
       for (int i = 0; i < n; ++i) {
         auto* p = static_cast<Pollable*>(events[i].data.ptr);
         switch (p->kind) {
@@ -454,7 +449,7 @@ class HttpServer::Loop {
   std::vector<std::unique_ptr<Conn>> graveyard_;
   bool draining_ = false;
   int64_t drain_until_ = 0;
-  int64_t now_ = NowNs();
+  int64_t now_ = MonotonicNs();
   char buf_[kReadSize];
 
  public:

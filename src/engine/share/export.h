@@ -40,6 +40,10 @@ struct ExportOptions {
       "hydrawatch docs/SHARING.md, section \"llm-prompt-template extension\" (JSON Schema)";
 };
 
+// A salt file's contents without its trailing newline (`echo secret > F`):
+// kIoError when it cannot be read, kInvalidArgument when it is empty.
+Result<std::string> ReadSaltFile(const std::string& path);
+
 // The hashed account identifier: lower-case hex SHA-256 of salt followed by
 // the id's bytes.
 std::string HashAccount(std::string_view salt, std::string_view user_id);

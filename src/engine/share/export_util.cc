@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 
 #include "engine/share/digest.h"
 
@@ -15,6 +17,16 @@ std::string HashAccount(std::string_view salt, std::string_view user_id) {
   buf.append(salt);
   buf.append(user_id);
   return Sha256Hex(buf);
+}
+
+Result<std::string> ReadSaltFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status(ErrorCode::kIoError, path + ": cannot open");
+  std::string salt((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  // A trailing newline from `echo secret > file` is not part of the salt.
+  while (!salt.empty() && (salt.back() == '\n' || salt.back() == '\r')) salt.pop_back();
+  if (salt.empty()) return Status(ErrorCode::kInvalidArgument, "the salt must not be empty");
+  return salt;
 }
 
 namespace detail {

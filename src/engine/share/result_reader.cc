@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -27,7 +28,7 @@ Status ParseError(const std::string& path, uint64_t line, const std::string& rea
   return Status(ErrorCode::kParseError, path + ":" + std::to_string(line) + ": " + reason);
 }
 
-enum class IndicatorKind : uint8_t { kNetwork, kAddress, kFingerprint };
+enum class IndicatorKind : uint8_t { kNetwork, kAddress, kFingerprint, kText };
 
 bool IsAddress(const std::string& s) {
   unsigned char buf[16];
@@ -61,37 +62,14 @@ bool IsFingerprint(const std::string& s) {
   });
 }
 
-class CampaignsParser {
+class CampaignsParser : JsonDocReader {
  public:
   CampaignsParser(const std::string& path, const simdjson::padded_string& text)
-      : path_(path), text_(text), lines_(text) {}
+      : JsonDocReader(path, text) {}
 
   Result<CampaignsFile> Run();
 
  private:
-  uint64_t Line(od::value& v) {
-    last_line_ = lines_.LineOf(v.raw_json_token().data());
-    return last_line_;
-  }
-  Status Syntax(simdjson::error_code err) {
-    const char* where = nullptr;
-    uint64_t line = last_line_;
-    if (!doc_.current_location().get(where)) line = lines_.LineOf(where);
-    return ParseError(path_, line, std::string("invalid JSON: ") + simdjson::error_message(err));
-  }
-  Status Bad(uint64_t line, const std::string& where, const std::string& reason) {
-    return ParseError(path_, line, where + ": " + reason);
-  }
-  // A type mismatch is the file's fault in words; anything else is syntax.
-  Status Expected(simdjson::error_code err, uint64_t line, const std::string& where,
-                  const std::string& what) {
-    if (err == simdjson::INCORRECT_TYPE || err == simdjson::NUMBER_ERROR ||
-        err == simdjson::NUMBER_OUT_OF_RANGE) {
-      return Bad(line, where, "expected " + what);
-    }
-    return Syntax(err);
-  }
-
   Status String(od::value& v, const std::string& where, bool non_empty, std::string& out);
   Status Count(od::value& v, const std::string& where, int64_t& out);
   Status Unit(od::value& v, const std::string& where, double& out);
@@ -100,15 +78,56 @@ class CampaignsParser {
   Status Strings(od::value& v, const std::string& where, std::vector<std::string>& out);
   Status Indicators(od::value& v, const std::string& where, IndicatorKind kind,
                     std::vector<SharedIndicator>& out);
+  Status Number(od::value& v, const std::string& where, double& out);
+  Status Numbers(od::value& v, const std::string& where,
+                 std::vector<std::pair<std::string, double>>& out);
+  Status Day(od::value& v, const std::string& where, TimeUs& out);
+  Status DayCounts(od::value& v, const std::string& where, std::vector<DayCount>& out);
+  Status Hours(od::value& v, const std::string& where, std::vector<int64_t>& out);
+  Status Models(od::value& v, const std::string& where, std::vector<ModelRecord>& out);
+  Status LinkGroups(od::value& v, const std::string& where, CampaignRecord& c);
+  Status BaselineObject(od::value& v, const std::string& where, Baseline& b);
+  // Reads daily, hours or models into `a`; false when `key` is none of them.
+  bool ActivityKey(std::string_view key, od::value& v, const std::string& where, Activity& a,
+                   Status& st);
   Status IndicatorsObject(od::value& v, const std::string& where, CampaignRecord& c);
   Status Campaign(od::value& v, const std::string& where, CampaignRecord& c);
 
-  const std::string& path_;
-  const simdjson::padded_string& text_;
-  JsonLineIndex lines_;
-  od::parser parser_;
-  od::document doc_;
-  uint64_t last_line_ = 1;
+  // Calls f(key, value, "where.key") for each member of the object `v`, and
+  // f(value, "where[i]") for each element of the array `v`; the first error
+  // stops the walk.
+  template <typename F>
+  Status Fields(od::value& v, const std::string& where, F&& f) {
+    const uint64_t line = Line(v);
+    od::object obj;
+    if (auto err = v.get_object().get(obj)) return Expected(err, line, where, "an object");
+    for (auto field_result : obj) {
+      od::field field;
+      if (auto err = std::move(field_result).get(field)) return Syntax(err);
+      std::string_view key;
+      if (auto err = field.unescaped_key().get(key)) return Syntax(err);
+      if (Status st = f(key, field.value(), where + "." + std::string(key)); !st.ok()) return st;
+    }
+    return Status::Ok();
+  }
+  template <typename F>
+  Status Elements(od::value& v, const std::string& where, F&& f) {
+    const uint64_t line = Line(v);
+    od::array arr;
+    if (auto err = v.get_array().get(arr)) return Expected(err, line, where, "an array");
+    size_t i = 0;
+    for (auto element : arr) {
+      od::value ev;
+      if (auto err = std::move(element).get(ev)) return Syntax(err);
+      if (Status st = f(ev, where + "[" + std::to_string(i++) + "]"); !st.ok()) return st;
+    }
+    return Status::Ok();
+  }
+  // A member the reader does not use: its syntax is still checked.
+  Status Skip(od::value& v) {
+    if (auto err = WalkJson(v)) return Syntax(err);
+    return Status::Ok();
+  }
 };
 
 Status CampaignsParser::String(od::value& v, const std::string& where, bool non_empty,
@@ -218,9 +237,10 @@ Status CampaignsParser::Indicators(od::value& v, const std::string& where, Indic
         const uint64_t vline = Line(fv);
         st = String(fv, fat, true, ind.value);
         if (st.ok()) {
-          const bool valid = kind == IndicatorKind::kNetwork   ? IsCidr(ind.value)
-                             : kind == IndicatorKind::kAddress ? IsAddress(ind.value)
-                                                               : IsFingerprint(ind.value);
+          const bool valid = kind == IndicatorKind::kNetwork       ? IsCidr(ind.value)
+                             : kind == IndicatorKind::kAddress     ? IsAddress(ind.value)
+                             : kind == IndicatorKind::kFingerprint ? IsFingerprint(ind.value)
+                                                                   : true;
           if (!valid) {
             st = Bad(vline, fat,
                      kind == IndicatorKind::kNetwork   ? "not an IPv4 or IPv6 CIDR"
@@ -241,6 +261,8 @@ Status CampaignsParser::Indicators(od::value& v, const std::string& where, Indic
         TimeUs t = 0;
         st = Time(fv, fat, t);
         (key == "first_seen" ? ind.first_seen : ind.last_seen) = t;
+      } else if (key == "example" && kind == IndicatorKind::kFingerprint) {
+        st = String(fv, fat, false, ind.example);
       } else if (auto err = WalkJson(fv)) {
         return Syntax(err);
       }
@@ -254,6 +276,164 @@ Status CampaignsParser::Indicators(od::value& v, const std::string& where, Indic
     out.push_back(std::move(ind));
   }
   return Status::Ok();
+}
+
+Status CampaignsParser::Number(od::value& v, const std::string& where, double& out) {
+  const uint64_t line = Line(v);
+  double d = 0;
+  if (auto err = v.get_double().get(d)) return Expected(err, line, where, "a number");
+  if (!std::isfinite(d)) return Bad(line, where, "expected a finite number");
+  out = d;
+  return Status::Ok();
+}
+
+Status CampaignsParser::Numbers(od::value& v, const std::string& where,
+                                std::vector<std::pair<std::string, double>>& out) {
+  out.clear();
+  return Fields(v, where, [&](std::string_view key, od::value& fv, const std::string& at) {
+    out.emplace_back(std::string(key), 0.0);
+    return Number(fv, at, out.back().second);
+  });
+}
+
+Status CampaignsParser::Day(od::value& v, const std::string& where, TimeUs& out) {
+  const uint64_t line = Line(v);
+  std::string_view s;
+  if (auto err = v.get_string().get(s)) return Expected(err, line, where, "a date (YYYY-MM-DD)");
+  std::optional<TimeUs> t;
+  if (s.size() == 10) t = ParseRfc3339(std::string(s) + "T00:00:00Z");
+  if (!t) return Bad(line, where, "expected a date (YYYY-MM-DD)");
+  out = *t;
+  return Status::Ok();
+}
+
+Status CampaignsParser::DayCounts(od::value& v, const std::string& where,
+                                  std::vector<DayCount>& out) {
+  out.clear();
+  return Elements(v, where, [&](od::value& ev, const std::string& at) {
+    const uint64_t line = Line(ev);
+    DayCount d;
+    bool have_day = false;
+    Status st = Fields(ev, at, [&](std::string_view key, od::value& fv, const std::string& fat) {
+      if (key == "day") {
+        have_day = true;
+        return Day(fv, fat, d.day);
+      }
+      if (key == "requests") return Count(fv, fat, d.requests);
+      if (key == "accounts") return Count(fv, fat, d.accounts);
+      return Skip(fv);
+    });
+    if (!st.ok()) return st;
+    if (!have_day) return Bad(line, at, "missing \"day\"");
+    if (!out.empty() && d.day <= out.back().day) return Bad(line, at + ".day", "days out of order");
+    out.push_back(d);
+    return Status::Ok();
+  });
+}
+
+Status CampaignsParser::Hours(od::value& v, const std::string& where, std::vector<int64_t>& out) {
+  const uint64_t line = Line(v);
+  out.clear();
+  Status st = Elements(v, where, [&](od::value& ev, const std::string& at) {
+    out.push_back(0);
+    return Count(ev, at, out.back());
+  });
+  if (!st.ok()) return st;
+  if (out.size() != 24) return Bad(line, where, "expected an array of 24 counts");
+  return Status::Ok();
+}
+
+Status CampaignsParser::Models(od::value& v, const std::string& where,
+                               std::vector<ModelRecord>& out) {
+  out.clear();
+  return Elements(v, where, [&](od::value& ev, const std::string& at) {
+    const uint64_t line = Line(ev);
+    ModelRecord m;
+    bool have_name = false;
+    Status st = Fields(ev, at, [&](std::string_view key, od::value& fv, const std::string& fat) {
+      if (key == "name") {
+        have_name = true;
+        return String(fv, fat, true, m.name);
+      }
+      if (key == "requests") return Count(fv, fat, m.requests);
+      if (key == "accounts") return Count(fv, fat, m.accounts);
+      if (key == "first_seen") return Time(fv, fat, m.first_seen);
+      if (key == "adoption") return DayCounts(fv, fat, m.adoption);
+      return Skip(fv);
+    });
+    if (!st.ok()) return st;
+    if (!have_name) return Bad(line, at, "missing \"name\"");
+    out.push_back(std::move(m));
+    return Status::Ok();
+  });
+}
+
+Status CampaignsParser::LinkGroups(od::value& v, const std::string& where, CampaignRecord& c) {
+  c.link_groups.clear();
+  // {kind, value, accounts} of one group.
+  auto indicator = [&](od::value& iv, const std::string& at, LinkGroup& g) {
+    const uint64_t line = Line(iv);
+    GroupIndicator gi;
+    Status st = Fields(iv, at, [&](std::string_view key, od::value& fv, const std::string& fat) {
+      if (key == "kind") return String(fv, fat, true, gi.kind);
+      if (key == "value") return String(fv, fat, true, gi.value);
+      if (key == "accounts") return Count(fv, fat, gi.accounts);
+      return Skip(fv);
+    });
+    if (!st.ok()) return st;
+    if (gi.kind.empty() || gi.value.empty()) return Bad(line, at, "missing \"kind\" or \"value\"");
+    g.indicators.push_back(std::move(gi));
+    return Status::Ok();
+  };
+  auto group = [&](od::value& gv, const std::string& at) {
+    LinkGroup g;
+    Status st = Fields(gv, at, [&](std::string_view key, od::value& fv, const std::string& fat) {
+      if (key == "value") {
+        bool null = false;
+        if (auto err = fv.is_null().get(null)) return Syntax(err);
+        return null ? Status::Ok() : String(fv, fat, true, g.value);
+      }
+      if (key == "accounts") return Count(fv, fat, g.accounts);
+      if (key == "indicators") {
+        return Elements(
+            fv, fat, [&](od::value& iv, const std::string& iat) { return indicator(iv, iat, g); });
+      }
+      return Skip(fv);
+    });
+    if (st.ok()) c.link_groups.push_back(std::move(g));
+    return st;
+  };
+  return Fields(v, where, [&](std::string_view key, od::value& fv, const std::string& at) {
+    if (key == "by") return String(fv, at, true, c.link_groups_by);
+    if (key == "groups") return Elements(fv, at, group);
+    return Skip(fv);
+  });
+}
+
+bool CampaignsParser::ActivityKey(std::string_view key, od::value& v, const std::string& where,
+                                  Activity& a, Status& st) {
+  if (key == "daily") {
+    st = DayCounts(v, where, a.daily);
+  } else if (key == "hours") {
+    st = Hours(v, where, a.hours);
+  } else if (key == "models") {
+    st = Models(v, where, a.models);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+Status CampaignsParser::BaselineObject(od::value& v, const std::string& where, Baseline& b) {
+  b.present = true;
+  return Fields(v, where, [&](std::string_view key, od::value& fv, const std::string& at) {
+    if (key == "accounts") return Count(fv, at, b.accounts);
+    if (key == "requests") return Count(fv, at, b.requests);
+    if (key == "capabilities") return Shares(fv, at, b.capabilities);
+    Status st;
+    if (ActivityKey(key, fv, at, b.activity, st)) return st;
+    return Skip(fv);
+  });
 }
 
 Status CampaignsParser::IndicatorsObject(od::value& v, const std::string& where,
@@ -275,6 +455,14 @@ Status CampaignsParser::IndicatorsObject(od::value& v, const std::string& where,
       st = Indicators(fv, at, IndicatorKind::kAddress, c.addresses);
     } else if (key == "template_fingerprints") {
       st = Indicators(fv, at, IndicatorKind::kFingerprint, c.template_fingerprints);
+    } else if (key == "payment_fingerprints") {
+      st = Indicators(fv, at, IndicatorKind::kText, c.payment_fingerprints);
+    } else if (key == "organizations") {
+      st = Indicators(fv, at, IndicatorKind::kText, c.organizations);
+    } else if (key == "email_domains") {
+      st = Indicators(fv, at, IndicatorKind::kText, c.email_domains);
+    } else if (key == "user_agents") {
+      st = Indicators(fv, at, IndicatorKind::kText, c.user_agents);
     } else if (key == "linked_by") {
       st = Strings(fv, at, c.linked_by);
     } else if (auto err = WalkJson(fv)) {
@@ -340,6 +528,15 @@ Status CampaignsParser::Campaign(od::value& v, const std::string& where, Campaig
       st = Shares(fv, at, c.elicitation_frames);
     } else if (key == "indicators") {
       st = IndicatorsObject(fv, at, c);
+    } else if (key == "reasons") {
+      st = Strings(fv, at, c.reasons);
+    } else if (key == "features") {
+      st = Numbers(fv, at, c.features);
+    } else if (key == "signups") {
+      st = DayCounts(fv, at, c.signups);
+    } else if (key == "link_groups") {
+      st = LinkGroups(fv, at, c);
+    } else if (ActivityKey(key, fv, at, c.activity, st)) {
     } else if (key == "account_ids") {
       bit = kMembers;
       const uint64_t line = Line(fv);
@@ -395,6 +592,11 @@ Result<CampaignsFile> CampaignsParser::Run() {
     od::value& v = field.value();
     if (key == "policy") {
       if (Status st = String(v, "policy", false, out.policy); !st.ok()) return st;
+      continue;
+    }
+    if (key == "baseline") {
+      if (out.baseline.present) return Bad(Line(v), "baseline", "duplicate key");
+      if (Status st = BaselineObject(v, "baseline", out.baseline); !st.ok()) return st;
       continue;
     }
     if (key != "campaigns") {
@@ -528,6 +730,9 @@ Result<std::vector<AccountRecord>> ParseAccountsPadded(const simdjson::padded_st
     }
     if (Status st = f.String("campaign", false, r.campaign); !st.ok()) return st;
     dom::element e;
+    if (f.Find("score", e) && (e.get_double().get(r.score) || !std::isfinite(r.score))) {
+      return f.Bad("score", "expected a number");
+    }
     if (!f.Find("requests", e)) return f.Bad("requests", "missing");
     if (e.get_int64().get(r.requests) || r.requests < 0) {
       return f.Bad("requests", "expected a non-negative integer");

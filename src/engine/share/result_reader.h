@@ -30,6 +30,55 @@ struct SharedIndicator {
   std::optional<int64_t> requests;
   std::optional<TimeUs> first_seen;
   std::optional<TimeUs> last_seen;
+  // A template's masked example prompt (case files only; never exported).
+  std::string example;
+};
+
+// One day of a series ("day" is the UTC day's start).
+struct DayCount {
+  TimeUs day = 0;
+  int64_t requests = 0;
+  int64_t accounts = 0;
+};
+
+struct ModelRecord {
+  std::string name;
+  int64_t requests = 0;
+  int64_t accounts = 0;
+  TimeUs first_seen = 0;
+  std::vector<DayCount> adoption;  // accounts whose first use fell on the day
+};
+
+// What case files chart (docs/FORMAT.md, campaigns.json): requests and
+// active accounts per day, the hour-of-day profile (24 values or empty),
+// models.
+struct Activity {
+  std::vector<DayCount> daily;
+  std::vector<int64_t> hours;
+  std::vector<ModelRecord> models;
+};
+
+struct GroupIndicator {
+  std::string kind;  // payment, network, user_agent, template, email_domain
+  std::string value;
+  int64_t accounts = 0;
+};
+
+// Members sharing one payment fingerprint or network (value; empty for the
+// members outside the listed groups) and the campaign indicators they hold.
+struct LinkGroup {
+  std::string value;
+  int64_t accounts = 0;
+  std::vector<GroupIndicator> indicators;
+};
+
+// The accounts outside attack campaigns, for comparison.
+struct Baseline {
+  bool present = false;
+  int64_t accounts = 0;
+  int64_t requests = 0;
+  Activity activity;
+  std::vector<Share> capabilities;
 };
 
 struct CampaignRecord {
@@ -48,6 +97,14 @@ struct CampaignRecord {
   std::vector<SharedIndicator> addresses;
   std::vector<SharedIndicator> template_fingerprints;
   std::vector<std::string> linked_by;
+  // Read for case files; the exports do not use them.
+  std::vector<SharedIndicator> payment_fingerprints, organizations, email_domains, user_agents;
+  std::vector<std::string> reasons;
+  std::vector<std::pair<std::string, double>> features;  // raw values, file order
+  Activity activity;
+  std::vector<DayCount> signups;  // accounts created per day
+  std::string link_groups_by;     // "payment" or "network"; empty when absent
+  std::vector<LinkGroup> link_groups;
   std::vector<std::string> account_ids;  // sorted, unique
   uint64_t line = 0;                     // where the campaign's object starts
 };
@@ -55,6 +112,7 @@ struct CampaignRecord {
 struct CampaignsFile {
   std::string policy;
   std::vector<CampaignRecord> campaigns;  // file order (descending score)
+  Baseline baseline;
 };
 
 enum class AccountVerdict : uint8_t { kBenign, kSuspicious, kAttack };
@@ -62,6 +120,7 @@ enum class AccountVerdict : uint8_t { kBenign, kSuspicious, kAttack };
 struct AccountRecord {
   std::string user_id;
   AccountVerdict verdict = AccountVerdict::kBenign;
+  double score = 0;
   std::string campaign;  // empty for null
   int64_t requests = 0;
   std::optional<TimeUs> first_seen;

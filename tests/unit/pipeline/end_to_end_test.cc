@@ -6,11 +6,10 @@
 #include <filesystem>
 #include <string>
 
+#include "../simulate_into.h"
 #include "engine/common/output_file.h"
 #include "engine/eval/eval.h"
 #include "engine/pipeline/analyze.h"
-#include "engine/sim/generator.h"
-#include "engine/sim/scenario.h"
 
 namespace hw::pipeline {
 namespace {
@@ -24,22 +23,9 @@ class EndToEnd : public ::testing::Test {
         fs::temp_directory_path() /
         ("hw_e2e_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed())));
     fs::remove_all(*dir_);
-    fs::create_directories(*dir_ / "sim");
-    auto sc = sim::LoadScenario("small");
-    ASSERT_TRUE(sc.ok()) << sc.status().ToString();
-    auto gen = sim::Generator::Create(*sc, sc->seed, 2);
-    ASSERT_TRUE(gen.ok()) << gen.status().ToString();
-    std::string text;
-    (*gen)->WriteAccounts(text);
-    ASSERT_TRUE(WriteFile((*dir_ / "sim/accounts.jsonl").string(), text).ok());
-    auto events = OutputFile::Open((*dir_ / "sim/events.jsonl.zst").string());
-    ASSERT_TRUE(events.ok());
-    ASSERT_TRUE((*gen)->Run([&](std::string_view b) { return (*events)->Write(b); }).ok());
-    ASSERT_TRUE((*events)->Close().ok());
-    text.clear();
-    (*gen)->WriteLabels(text);
-    ASSERT_TRUE(WriteFile((*dir_ / "sim/labels.jsonl").string(), text).ok());
-    simulated_events_ = (*gen)->stats().events;
+    auto simulated = hw::testing::SimulateInto(*dir_);
+    ASSERT_TRUE(simulated.ok()) << simulated.status().ToString();
+    simulated_events_ = *simulated;
 
     AnalyzeOptions opt;
     opt.inputs = {(*dir_ / "sim/events.jsonl.zst").string()};

@@ -125,6 +125,20 @@ TEST(ApiKeys, ErrorsNameTheLine) {
   }
 }
 
+TEST(ServeConfig, EngineIntel) {
+  auto c = ParseServeConfig(
+      "version: 1\nengine:\n  intel: [a.json, /x/b.json]\n  intel_salt_file: salt\n", "c.yaml",
+      "/etc/hw");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->engine_intel_paths, (std::vector<std::string>{"/etc/hw/a.json", "/x/b.json"}));
+  EXPECT_EQ(c->engine_intel_salt_path, "/etc/hw/salt");
+  EXPECT_TRUE(DefaultServeConfig()->engine_intel_paths.empty());
+  EXPECT_TRUE(Coded(ParseServeConfig("version: 1\nengine:\n  intel: a.json\n", "c.yaml", "/"),
+                    "bad-type", 3));
+  EXPECT_TRUE(Coded(ParseServeConfig("version: 1\nengine:\n  intel: [\"\"]\n", "c.yaml", "/"),
+                    "bad-type", 3));
+}
+
 TEST(Crypto, Sha256KnownAnswerAndMatching) {
   EXPECT_EQ(ToHex(Sha256Of("abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "../spec_error.h"
 #include "engine/share/export.h"
 #include "engine/share/result_reader.h"
 
@@ -17,13 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool NamesFileAndLine(const std::string& m, const std::string& file) {
-  if (m.rfind(file + ":", 0) != 0) return false;
-  size_t i = file.size() + 1;
-  const size_t digits = i;
-  while (i < m.size() && m[i] >= '0' && m[i] <= '9') ++i;
-  return i > digits && m.compare(i, 2, ": ") == 0 && m.size() > i + 2;
-}
+using hw::testing::NamesFileAndLine;
 
 TEST(ResultFuzzRegressions, EveryFileParsesOrFailsWellFormed) {
   const fs::path dir = fs::path(HW_SOURCE_DIR) / "tests/fuzz_regressions/result";

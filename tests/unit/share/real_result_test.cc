@@ -5,15 +5,16 @@
 #include <simdjson.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "../simulate_into.h"
 #include "engine/common/output_file.h"
 #include "engine/pipeline/analyze.h"
 #include "engine/share/export.h"
-#include "engine/sim/generator.h"
-#include "engine/sim/scenario.h"
 
 namespace hw::share {
 namespace {
@@ -27,26 +28,17 @@ class RealResult : public ::testing::Test {
         fs::temp_directory_path() /
         ("hw_share_real_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed())));
     fs::remove_all(*dir_);
-    fs::create_directories(*dir_ / "sim");
-    auto sc = sim::LoadScenario("small");
-    ASSERT_TRUE(sc.ok()) << sc.status().ToString();
-    auto gen = sim::Generator::Create(*sc, sc->seed, 2);
-    ASSERT_TRUE(gen.ok()) << gen.status().ToString();
-    std::string registry;
-    (*gen)->WriteAccounts(registry);
-    ASSERT_TRUE(WriteFile((*dir_ / "sim/accounts.jsonl").string(), registry).ok());
-    registry_ = new std::string(std::move(registry));
-    auto events = OutputFile::Open((*dir_ / "sim/events.jsonl.zst").string());
-    ASSERT_TRUE(events.ok());
     head_ = new std::string;
-    ASSERT_TRUE((*gen)
-                    ->Run([&](std::string_view b) {
-                      // The first 8 MiB of events give the prompts to look for.
-                      if (head_->size() < (size_t{8} << 20)) head_->append(b);
-                      return (*events)->Write(b);
-                    })
-                    .ok());
-    ASSERT_TRUE((*events)->Close().ok());
+    auto simulated = hw::testing::SimulateInto(*dir_, "small", [](std::string_view b) {
+      // The first 8 MiB of events give the prompts to look for.
+      if (head_->size() < (size_t{8} << 20)) head_->append(b);
+    });
+    ASSERT_TRUE(simulated.ok()) << simulated.status().ToString();
+    {
+      std::ifstream in(*dir_ / "sim/accounts.jsonl", std::ios::binary);
+      registry_ =
+          new std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    }
     pipeline::AnalyzeOptions opt;
     opt.inputs = {(*dir_ / "sim/events.jsonl.zst").string()};
     opt.accounts_path = (*dir_ / "sim/accounts.jsonl").string();

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Ingest benchmark (issue 4 bar: >= 200k events/s sustained over HTTP while
+# checks are served). Generates `feb2026` at a small scale, starts serve with
+# crash-safe state (RocksDB journal + checkpoints), and posts the events as
+# 1 MiB JSON Lines batches over one keep-alive connection while wrk sends
+# gateway checks on another listener. Floor, same run: the same client
+# posting the same batches to nginx (`return 200`, body read): the cost of
+# moving the bytes. Installs nothing: needs wrk, nginx, python3 and a built
+# hydrawatch (./hw setup / build); otherwise says so and exits 0.
+#
+#   bench/run_ingest.sh [scale]     (default 0.005: about 1.1M events)
+#   HW_BIN=path  HW_BENCH_STATE=0 (no state store)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE="${1:-0.005}"
+BIN="${HW_BIN:-build/release/src/cli/hydrawatch}"
+STATE="${HW_BENCH_STATE:-1}"
+PATH="$PATH:/usr/sbin"
+for tool in wrk nginx python3; do
+  command -v "$tool" >/dev/null || { echo "run_ingest.sh: $tool not found; skipped"; exit 0; }
+done
+[ -x "$BIN" ] || { echo "run_ingest.sh: $BIN not built; skipped"; exit 0; }
+
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+CHECK_PORT=$(free_port); ADMIN_PORT=$(free_port); NGINX_PORT=$(free_port)
+
+"$BIN" simulate --scenario feb2026 --scale "$SCALE" --out - --accounts "$WORK/accounts.jsonl" \
+  --labels "$WORK/labels.jsonl" >"$WORK/events.jsonl" 2>/dev/null
+EVENTS=$(wc -l <"$WORK/events.jsonl"); BYTES=$(stat -c %s "$WORK/events.jsonl")
+echo "== input: feb2026 scale $SCALE: $EVENTS events, $((BYTES / 1048576)) MiB"
+
+TOKEN_HASH=$(printf %s bench-admin | sha256sum | cut -c1-64)
+STATE_YAML=""
+[ "$STATE" = 1 ] && STATE_YAML="state: {dir: state}"
+cat >"$WORK/serve.yaml" <<YAML
+version: 1
+listen: {check: 127.0.0.1:$CHECK_PORT, admin: 127.0.0.1:$ADMIN_PORT}
+threads: 2
+limits: {max_body_bytes: 4194304}
+auth: {admin_tokens: [$TOKEN_HASH]}
+engine: {accounts: accounts.jsonl, detect_period: 60s}
+$STATE_YAML
+YAML
+"$BIN" serve --config "$WORK/serve.yaml" 2>"$WORK/serve.log" &
+PIDS+=($!)
+
+mkdir -p "$WORK/nginx"
+cat >"$WORK/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body; proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fcgi; uwsgi_temp_path $WORK/nginx/uwsgi; scgi_temp_path $WORK/nginx/scgi;
+  client_max_body_size 8m; client_body_buffer_size 8m; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$NGINX_PORT;
+    location / { proxy_pass http://127.0.0.1:$NGINX_PORT/sink; }
+    location /sink { return 200; } }
+}
+NGINX
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+PIDS+=($!)
+for _ in $(seq 100); do
+  python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.1)' "$ADMIN_PORT" 2>/dev/null && break
+  sleep 0.1
+done
+
+cat >"$WORK/post.py" <<'PY'
+import http.client, sys, time
+port, path, fname = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+data = open(fname, "rb").read()
+batches, pos = [], 0
+while pos < len(data):
+    end = data.find(b"\n", min(len(data), pos + (1 << 20)) - 1)
+    end = len(data) if end < 0 else end + 1
+    batches.append(data[pos:end]); pos = end
+c = http.client.HTTPConnection("127.0.0.1", port)
+h = {"Authorization": "Bearer bench-admin", "Content-Type": "application/x-ndjson"}
+accepted = busy = 0
+t0 = time.time()
+for b in batches:
+    while True:
+        c.request("POST", path, b, h)
+        r = c.getresponse(); body = r.read()
+        if r.status == 429:
+            busy += 1; time.sleep(0.001); continue
+        if r.status != 200: sys.exit("POST %s: %d %s" % (path, r.status, body[:200]))
+        if path == "/v1/events":
+            i = body.find(b'"accepted":'); accepted += int(body[i + 11:body.find(b",", i)])
+        break
+dt = time.time() - t0
+print("%.3f %d %d %d" % (dt, accepted, busy, len(batches)))
+PY
+
+cat >"$WORK/check.lua" <<'LUA'
+math.randomseed(7)
+request = function()
+  return wrk.format("GET", "/nginx/check", {["x-account-id"] = "acct_" .. math.random(100000)})
+end
+LUA
+# Checks all along the ingest run (wrk stops after the given time).
+[ "${HW_BENCH_CHECKS:-1}" = 1 ] && wrk -t1 -c16 -d600s --latency -s "$WORK/check.lua" "http://127.0.0.1:$CHECK_PORT/" >"$WORK/wrk.txt" 2>&1 &
+WRK=$!
+read -r HW_S HW_ACC HW_BUSY NB < <(python3 "$WORK/post.py" "$ADMIN_PORT" /v1/events "$WORK/events.jsonl")
+kill -INT "$WRK" 2>/dev/null || true; wait "$WRK" 2>/dev/null || true
+read -r NG_S _ _ _ < <(python3 "$WORK/post.py" "$NGINX_PORT" / "$WORK/events.jsonl")
+echo "== checks served during ingest (wrk, 16 connections)"
+grep -E "Requests/sec|99%|Latency " "$WORK/wrk.txt" || true
+curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E "^hydrawatch_(ingest|detection)" || true
+python3 - "$HW_S" "$HW_ACC" "$HW_BUSY" "$NB" "$NG_S" "$EVENTS" "$BYTES" "$STATE" <<'PY'
+import sys
+hs, acc, busy, nb, ns, ev, by, st = map(float, sys.argv[1:])
+print("\nhydrawatch ingest (%s): %.0f events/s, %.0f MB/s (%d batches, %d answered 429, %d accepted)" % (
+    "RocksDB state" if st else "in memory", ev / hs, by / hs / 1e6, nb, busy, acc))
+print("nginx floor (same client, same batches): %.0f events/s, %.0f MB/s" % (ev / ns, by / ns / 1e6))
+print("ratio: %.2f of the floor; bar >= 200000 events/s: %s" % (ns / hs, "yes" if ev / hs >= 200000 else "NO"))
+PY

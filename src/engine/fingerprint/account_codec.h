@@ -1,0 +1,25 @@
+// Binary form of an AccountState for the embedded state store (serve's
+// crash-safe state). The state is fixed-size and pointer-free, so the form
+// is its bytes behind a header naming the layout; a record written by a
+// build with another layout is refused with a clear error instead of being
+// misread (restore such state by replaying events, docs/SERVE.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "engine/common/result.h"
+#include "engine/fingerprint/account_state.h"
+
+namespace hw::fingerprint {
+
+// Bumped whenever AccountState's layout changes (a static_assert on its size
+// in account_codec.cc is the reminder).
+inline constexpr uint32_t kAccountStateLayout = 1;
+
+void EncodeAccountState(const AccountState& s, std::string* out);
+// kParseError when `bytes` is not a record of this layout.
+Status DecodeAccountState(std::string_view bytes, AccountState* s);
+
+}  // namespace hw::fingerprint

@@ -1,0 +1,435 @@
+#include "engine/state/state_store.h"
+
+#include <fmt/format.h>
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+#include <xxhash.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "engine/common/bytes.h"
+#include "engine/common/json_writer.h"
+#include "engine/decide/decision_codec.h"
+#include "engine/fingerprint/account_codec.h"
+
+namespace hw::state {
+
+namespace {
+
+constexpr char kAccount = 'a';
+constexpr char kDecision = 'd';
+constexpr char kJournal = 'j';
+constexpr char kSeen = 'r';
+constexpr char kPosition = 'p';
+constexpr char kMetaKey[] = "m";
+constexpr char kAppliedKey[] = "t";          // DecisionStore::applied_at of the decisions persisted
+constexpr uint32_t kMetaMagic = 0x314d5748;  // "HWM1"
+
+// Sequence numbers big-endian, so that keys sort in sequence order.
+std::string SeqKey(char prefix, uint64_t seq) {
+  std::string k(9, '\0');
+  k[0] = prefix;
+  for (int i = 0; i < 8; ++i)
+    k[static_cast<size_t>(1 + i)] = static_cast<char>(seq >> (56 - 8 * i));
+  return k;
+}
+
+uint64_t KeySeq(const rocksdb::Slice& k) {
+  uint64_t v = 0;
+  for (size_t i = 1; i < 9 && i < k.size(); ++i) v = (v << 8) | static_cast<uint8_t>(k[i]);
+  return v;
+}
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  return {ErrorCode::kIoError, std::string(what) + ": " + s.ToString()};
+}
+
+struct Meta {
+  uint64_t checkpoint_seq = 0;
+  pipeline::EngineClock clock;
+};
+
+void EncodeMeta(const Meta& m, std::string* out) {
+  ByteWriter w(out);
+  w.Put(kMetaMagic);
+  w.Put(m.checkpoint_seq);
+  w.Put(m.clock.watermark);
+  w.Put(m.clock.next_detect);
+  w.Put(m.clock.due);
+  w.Put(static_cast<uint8_t>(m.clock.dirty));
+  w.Put(m.clock.runs);
+}
+
+bool DecodeMeta(std::string_view in, Meta* m) {
+  ByteReader r(in);
+  uint32_t magic = 0;
+  uint8_t dirty = 0;
+  r.Get(&magic);
+  r.Get(&m->checkpoint_seq);
+  r.Get(&m->clock.watermark);
+  r.Get(&m->clock.next_detect);
+  r.Get(&m->clock.due);
+  r.Get(&dirty);
+  r.Get(&m->clock.runs);
+  m->clock.dirty = dirty != 0;
+  return r.done() && magic == kMetaMagic;
+}
+
+// Calls fn(key, value) for every key with `prefix`, in key order.
+template <typename F>
+Status ForEachPrefixed(rocksdb::DB* db, char prefix, F&& fn) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  const std::string p(1, prefix);
+  for (it->Seek(p); it->Valid() && it->key().starts_with(p); it->Next()) {
+    Status s = fn(it->key(), it->value());
+    if (!s.ok()) return s;
+  }
+  return FromRocks(it->status(), "reading state");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<StateStore>> StateStore::Open(const StateOptions& options) {
+  std::unique_ptr<StateStore> st(new StateStore(options));
+  rocksdb::Options o;
+  o.create_if_missing = !options.read_only;
+  o.max_open_files = 256;
+  o.keep_log_file_num = 4;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = options.read_only ? rocksdb::DB::OpenForReadOnly(o, options.dir, &db)
+                                        : rocksdb::DB::Open(o, options.dir, &db);
+  if (!s.ok()) {
+    return Status(ErrorCode::kIoError, "state " + options.dir + ": cannot open: " + s.ToString());
+  }
+  st->db_.reset(db);
+  std::string meta;
+  s = db->Get(rocksdb::ReadOptions(), kMetaKey, &meta);
+  if (s.ok()) {
+    Meta m;
+    if (!DecodeMeta(meta, &m)) {
+      return Status(ErrorCode::kParseError,
+                    "state " + options.dir + ": unreadable checkpoint record");
+    }
+    st->checkpoint_seq_ = m.checkpoint_seq;
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "state " + options.dir);
+  }
+  st->last_seq_ = st->checkpoint_seq_;
+  Status js = ForEachPrefixed(db, kJournal, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+    st->last_seq_ = std::max(st->last_seq_, KeySeq(k));
+    st->journal_bytes_ += v.size();
+    return Status::Ok();
+  });
+  if (!js.ok()) return js;
+  return st;
+}
+
+StateStore::StateStore(StateOptions options) : options_(std::move(options)) {}
+StateStore::~StateStore() = default;
+
+Result<RecoveryStats> StateStore::Recover(pipeline::OnlineEngine* engine,
+                                          decide::DecisionStore* store) {
+  Result<RecoveryStats> rs = RecoverDecisions(store);
+  if (!rs.ok()) return rs;
+  if (Status s = RecoverEngine(engine, store->applied_at(), &rs.value()); !s.ok()) return s;
+  return rs;
+}
+
+Result<RecoveryStats> StateStore::RecoverDecisions(decide::DecisionStore* store) {
+  RecoveryStats rs;
+  rs.checkpoint_seq = checkpoint_seq_;
+  const std::string& dir = options_.dir;
+  // Decisions in id order (keys are big-endian ids), so that ids and the
+  // change log come back as they were made.
+  Status s =
+      ForEachPrefixed(db_.get(), kDecision, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+        decide::Decision d;
+        Status ds = decide::DecodeDecision(std::string_view(v.data(), v.size()), &d);
+        if (!ds.ok()) {
+          return Status(
+              ErrorCode::kParseError,
+              "state " + dir + ": decision " + std::to_string(KeySeq(k)) + ": " + ds.message());
+        }
+        rs.decisions += d.active;
+        store->Restore(std::move(d));
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+  std::string applied;
+  if (db_->Get(rocksdb::ReadOptions(), kAppliedKey, &applied).ok()) {
+    TimeUs t = 0;
+    ByteReader r(applied);
+    if (!r.Get(&t) || !r.done()) {
+      return Status(ErrorCode::kParseError, "state " + dir + ": unreadable detection time");
+    }
+    store->SetAppliedAt(t);
+  }
+  decision_cursor_ = store->Since(0, false).cursor;
+  applied_at_ = store->applied_at();
+  return rs;
+}
+
+Status StateStore::RecoverEngine(pipeline::OnlineEngine* engine, TimeUs applied_at,
+                                 RecoveryStats* rs_out) {
+  RecoveryStats& rs = *rs_out;
+  const std::string& dir = options_.dir;
+  engine->SkipDetectionsThrough(applied_at);
+  Status s =
+      ForEachPrefixed(db_.get(), kAccount, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+        const std::string_view id(k.data() + 1, k.size() - 1);
+        Status as = fingerprint::DecodeAccountState(std::string_view(v.data(), v.size()),
+                                                    &engine->RestoreAccount(id));
+        if (!as.ok()) {
+          return Status(ErrorCode::kParseError,
+                        "state " + dir + ": account " + std::string(id) + ": " + as.message());
+        }
+        ++rs.accounts;
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+
+  s = ForEachPrefixed(db_.get(), kSeen, [&](const rocksdb::Slice&, const rocksdb::Slice& v) {
+    for (size_t off = 0; off + 8 <= v.size(); off += 8) {
+      uint64_t id = 0;
+      std::memcpy(&id, v.data() + off, 8);
+      engine->RestoreSeen(id);
+      ++rs.seen_ids;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+
+  std::string meta;
+  rocksdb::Status ms = db_->Get(rocksdb::ReadOptions(), kMetaKey, &meta);
+  if (ms.ok()) {
+    Meta m;
+    DecodeMeta(meta, &m);  // checked by Open
+    engine->RestoreClock(m.clock);
+  }
+  // What the checkpoint covered is not a change to persist again.
+  engine->TakeChanges();
+
+  s = ForEachPrefixed(db_.get(), kJournal, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+    if (KeySeq(k) <= checkpoint_seq_) return Status::Ok();
+    const pipeline::IngestStats st =
+        engine->Ingest(std::string_view(v.data(), v.size()), 1, nullptr);
+    ++rs.journal_batches;
+    rs.journal_events += st.events;
+    return Status::Ok();
+  });
+  return s;
+}
+
+Status StateStore::AppendBatch(std::string_view block, const SourcePosition* position) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  const uint64_t seq = last_seq_ + 1;
+  rocksdb::WriteBatch batch;
+  batch.Put(SeqKey(kJournal, seq), rocksdb::Slice(block.data(), block.size()));
+  if (position != nullptr) {
+    std::string buf;
+    ByteWriter w(&buf);
+    w.Put(position->inode);
+    w.Put(position->offset);
+    w.Put(position->lines);
+    batch.Put(std::string(1, kPosition) + position->source, buf);
+  }
+  rocksdb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) return FromRocks(s, "state " + options_.dir + ": journal append");
+  last_seq_ = seq;
+  journal_bytes_ += block.size();
+  return Status::Ok();
+}
+
+std::optional<SourcePosition> StateStore::Position(const std::string& source) const {
+  std::string v;
+  if (!db_->Get(rocksdb::ReadOptions(), std::string(1, kPosition) + source, &v).ok()) {
+    return std::nullopt;
+  }
+  SourcePosition p;
+  p.source = source;
+  ByteReader r(v);
+  r.Get(&p.inode);
+  r.Get(&p.offset);
+  r.Get(&p.lines);
+  if (!r.done()) return std::nullopt;
+  return p;
+}
+
+Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
+  if (!force && journal_bytes_ < options_.checkpoint_bytes) return Status::Ok();
+  if (last_seq_ == checkpoint_seq_ && !force) return Status::Ok();
+  pipeline::EngineChanges changes = engine->TakeChanges();
+  rocksdb::WriteBatch batch;
+  std::string buf;
+  for (uint32_t i : changes.accounts) {
+    fingerprint::EncodeAccountState(engine->table().state(i), &buf);
+    const std::string& id = engine->table().id(i);
+    batch.Put(std::string(1, kAccount) + id, buf);
+  }
+  const uint64_t seq = last_seq_;
+  if (!changes.response_ids.empty()) {
+    batch.Put(SeqKey(kSeen, seq),
+              rocksdb::Slice(reinterpret_cast<const char*>(changes.response_ids.data()),
+                             changes.response_ids.size() * 8));
+  }
+  // Seen-id lists older than those covering the filter's window go.
+  uint64_t covered = changes.response_ids.size();
+  {
+    std::vector<std::pair<uint64_t, uint64_t>> lists;  // seq, ids
+    Status s =
+        ForEachPrefixed(db_.get(), kSeen, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+          lists.emplace_back(KeySeq(k), v.size() / 8);
+          return Status::Ok();
+        });
+    if (!s.ok()) return s;
+    for (size_t i = lists.size(); i-- > 0;) {
+      if (lists[i].first == seq) continue;
+      if (covered >= options_.seen_ids) {
+        batch.Delete(SeqKey(kSeen, lists[i].first));
+      } else {
+        covered += lists[i].second;
+      }
+    }
+  }
+  Meta m;
+  m.checkpoint_seq = seq;
+  m.clock = engine->clock();
+  buf.clear();
+  EncodeMeta(m, &buf);
+  batch.Put(kMetaKey, buf);
+  batch.DeleteRange(SeqKey(kJournal, 0), SeqKey(kJournal, seq + 1));
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  rocksdb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) return FromRocks(s, "state " + options_.dir + ": checkpoint");
+  checkpoint_seq_ = seq;
+  journal_bytes_ = 0;
+  return Status::Ok();
+}
+
+Status StateStore::PersistDecisions(const decide::DecisionStore& store) {
+  std::lock_guard lock(decisions_mu_);
+  const decide::DecisionStore::Changes c = store.Since(decision_cursor_, false);
+  if (c.cursor == decision_cursor_ && store.applied_at() == applied_at_) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  std::string buf;
+  if (store.applied_at() != applied_at_) {
+    ByteWriter(&buf).Put(store.applied_at());
+    batch.Put(kAppliedKey, buf);
+  }
+  auto put = [&](const decide::Decision& d) {
+    decide::EncodeDecision(d, &buf);
+    batch.Put(SeqKey(kDecision, d.id), buf);
+  };
+  for (const decide::Decision* d : c.added) put(*d);
+  for (uint64_t id : c.deleted) {
+    if (const decide::Decision* d = store.Get(id)) put(*d);
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  rocksdb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) return FromRocks(s, "state " + options_.dir + ": decisions");
+  decision_cursor_ = c.cursor;
+  applied_at_ = store.applied_at();
+  return Status::Ok();
+}
+
+Status StateStore::Snapshot(const std::string& dir) {
+  rocksdb::Checkpoint* cp = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &cp);
+  if (!s.ok()) return FromRocks(s, "snapshot " + dir);
+  std::unique_ptr<rocksdb::Checkpoint> owned(cp);
+  return FromRocks(owned->CreateCheckpoint(dir), "snapshot " + dir);
+}
+
+StateInfo StateStore::Info() const {
+  StateInfo info;
+  info.checkpoint_seq = checkpoint_seq_;
+  info.last_seq = last_seq_;
+  rocksdb::DB* db = db_.get();
+  ForEachPrefixed(db, kAccount, [&](const rocksdb::Slice&, const rocksdb::Slice&) {
+    ++info.accounts;
+    return Status::Ok();
+  });
+  ForEachPrefixed(db, kDecision, [&](const rocksdb::Slice&, const rocksdb::Slice& v) {
+    decide::Decision d;
+    ++info.decisions;
+    if (decide::DecodeDecision(std::string_view(v.data(), v.size()), &d).ok() && d.active) {
+      ++info.active_decisions;
+    }
+    return Status::Ok();
+  });
+  ForEachPrefixed(db, kJournal, [&](const rocksdb::Slice&, const rocksdb::Slice& v) {
+    ++info.journal_batches;
+    info.journal_bytes += v.size();
+    return Status::Ok();
+  });
+  ForEachPrefixed(db, kSeen, [&](const rocksdb::Slice&, const rocksdb::Slice&) {
+    ++info.seen_id_lists;
+    return Status::Ok();
+  });
+  std::string meta;
+  Meta m;
+  if (db->Get(rocksdb::ReadOptions(), kMetaKey, &meta).ok() && DecodeMeta(meta, &m)) {
+    info.watermark = m.clock.watermark;
+  }
+  return info;
+}
+
+Status StateStore::Dump(std::string* out) const {
+  JsonWriter w(*out);
+  Status s =
+      ForEachPrefixed(db_.get(), kAccount, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+        fingerprint::AccountState a;
+        const std::string_view id(k.data() + 1, k.size() - 1);
+        Status as = fingerprint::DecodeAccountState(std::string_view(v.data(), v.size()), &a);
+        if (!as.ok())
+          return Status(ErrorCode::kParseError, "account " + std::string(id) + ": " + as.message());
+        w.BeginObject().Key("account").String(id);
+        w.Key("requests").Int(static_cast<int64_t>(a.requests));
+        w.Key("first_seen").String(FormatRfc3339(a.first_time));
+        w.Key("last_seen").String(FormatRfc3339(a.last_time));
+        w.Key("digest").String(fmt::format("{:016x}", XXH3_64bits(v.data(), v.size())));
+        w.EndObject();
+        out->push_back('\n');
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+  return ForEachPrefixed(db_.get(), kDecision, [&](const rocksdb::Slice&, const rocksdb::Slice& v) {
+    decide::Decision d;
+    Status ds = decide::DecodeDecision(std::string_view(v.data(), v.size()), &d);
+    if (!ds.ok()) return ds;
+    w.BeginObject().Key("decision").Int(static_cast<int64_t>(d.id));
+    w.Key("account").String(d.account);
+    w.Key("origin").String(decide::OriginName(d.origin));
+    w.Key("action").String(decide::ActionName(d.action));
+    w.Key("profile").String(d.profile);
+    w.Key("start").String(FormatRfc3339(d.start));
+    w.Key("active").Bool(d.active);
+    w.EndObject();
+    out->push_back('\n');
+    return Status::Ok();
+  });
+}
+
+Status RestoreSnapshot(const std::string& from, const std::string& to) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(from, ec) || !fs::exists(fs::path(from) / "CURRENT", ec)) {
+    return {ErrorCode::kNotFound, "snapshot " + from + ": not a state snapshot (no CURRENT file)"};
+  }
+  if (fs::exists(to, ec) && !fs::is_empty(to, ec)) {
+    return {ErrorCode::kInvalidArgument,
+            "state " + to + ": exists and is not empty; refusing to overwrite"};
+  }
+  fs::create_directories(to, ec);
+  fs::copy(from, to, fs::copy_options::recursive, ec);
+  if (ec) return {ErrorCode::kIoError, "restore " + from + " -> " + to + ": " + ec.message()};
+  return Status::Ok();
+}
+
+}  // namespace hw::state

@@ -1,0 +1,148 @@
+// serve's crash-safe state in an embedded RocksDB: the online engine's
+// account states, the response ids it has seen, its clock, the decisions,
+// and a journal of accepted ingest batches.
+//
+// Durability model (docs/SERVE.md, "State"):
+// - A batch is appended to the journal (`j/SEQ`) before the engine folds it
+//   and before its client is answered: an accepted batch is on disk.
+// - Every `checkpoint_bytes` of journal, a checkpoint writes, in one atomic
+//   write batch, the states of the accounts changed since the last one
+//   (`a/USER_ID`), the response ids accepted since (`r/SEQ`), the engine's
+//   clock and the checkpoint's sequence number (`m`), and deletes the
+//   journal up to it. Response-id lists are kept until newer ones cover the
+//   duplicate filter's window.
+// - Decisions are written through on every change (`d/ID`), ended ones too
+//   (they count for escalation).
+// Recovery loads decisions, account states, seen ids (oldest first) and the
+// clock, then folds the journal after the checkpoint again: the engine ends
+// in the state it had when the process died, with no accepted batch lost and
+// none counted twice (a client retrying a batch it got no answer for is
+// deduplicated by gen_ai.response.id, as any redelivery).
+//
+// Writes are flushed to the operating system before they return (a process
+// crash or kill -9 loses nothing); `sync: true` also fsyncs each journal
+// append and decision write, against power loss, at a cost per batch.
+//
+// Thread safety: AppendBatch, MaybeCheckpoint and Recover from one thread
+// (ingest's, under its lock); PersistDecisions from any thread holding the
+// decision store's write lock.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/common/result.h"
+#include "engine/common/time.h"
+#include "engine/decide/decision_store.h"
+#include "engine/pipeline/online.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace hw::state {
+
+struct StateOptions {
+  std::string dir;
+  bool sync = false;
+  // Journal bytes between checkpoints: bounds the replay on restart.
+  uint64_t checkpoint_bytes = uint64_t{64} << 20;
+  // Response ids kept for the duplicate filter after a restart: at least the
+  // engine's dedup capacity.
+  uint64_t seen_ids = uint64_t{8} << 20;
+  bool read_only = false;
+};
+
+struct RecoveryStats {
+  uint64_t accounts = 0;
+  uint64_t decisions = 0;        // active ones restored
+  uint64_t seen_ids = 0;         // response ids put back into the duplicate filter
+  uint64_t journal_batches = 0;  // replayed after the checkpoint
+  uint64_t journal_events = 0;
+  uint64_t checkpoint_seq = 0;
+};
+
+// Where a followed source (a file being appended to) stands after a batch:
+// persisted in the same write as the batch's journal entry, so a restart
+// resumes reading exactly after the last batch journaled.
+struct SourcePosition {
+  std::string source;   // the configured path
+  uint64_t inode = 0;   // of the file read (rotation is a new inode)
+  uint64_t offset = 0;  // bytes consumed: the batch ends at a line end
+  uint64_t lines = 0;   // lines consumed, for line numbers in errors
+};
+
+struct StateInfo {
+  uint64_t accounts = 0;
+  uint64_t decisions = 0;  // records, ended ones included
+  uint64_t active_decisions = 0;
+  uint64_t journal_batches = 0;
+  uint64_t journal_bytes = 0;
+  uint64_t seen_id_lists = 0;
+  uint64_t checkpoint_seq = 0;
+  uint64_t last_seq = 0;
+  TimeUs watermark = 0;
+};
+
+class StateStore {
+ public:
+  // Opens (creating when missing, unless read_only) the store in `dir`.
+  static Result<std::unique_ptr<StateStore>> Open(const StateOptions& options);
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  // Puts the persisted state into a fresh engine (made with track_changes)
+  // and decision store, then refolds the journal after the checkpoint.
+  Result<RecoveryStats> Recover(pipeline::OnlineEngine* engine, decide::DecisionStore* store);
+  // The two halves of Recover, for a caller that holds the decision store
+  // under a lock the engine's refolding must not wait for (serve): the
+  // decisions first, then the engine with the store's applied_at().
+  Result<RecoveryStats> RecoverDecisions(decide::DecisionStore* store);
+  Status RecoverEngine(pipeline::OnlineEngine* engine, TimeUs applied_at, RecoveryStats* stats);
+
+  // Durably records `block` as the next journal batch, with the position
+  // of its source after it when it was read from a followed file; fold it
+  // only when this succeeds.
+  Status AppendBatch(std::string_view block, const SourcePosition* position = nullptr);
+  // The persisted position of followed source `source`, if any.
+  std::optional<SourcePosition> Position(const std::string& source) const;
+  // Checkpoints when `checkpoint_bytes` of journal have accumulated (or
+  // `force`). The engine must have folded every appended batch.
+  Status MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force = false);
+  // Writes the decisions `store` changed since the last call.
+  Status PersistDecisions(const decide::DecisionStore& store);
+
+  // A consistent copy of the whole store in `dir` (which must not exist):
+  // RocksDB hard-links its files, so this is quick and small.
+  Status Snapshot(const std::string& dir);
+  StateInfo Info() const;
+  // One JSON line per account: user.id, requests, first/last seen and an
+  // XXH3 digest of its persisted state; then one per decision. For
+  // comparing two stores (the crash test) and for operators.
+  Status Dump(std::string* out) const;
+
+  uint64_t last_seq() const noexcept { return last_seq_; }
+
+ private:
+  explicit StateStore(StateOptions options);
+
+  StateOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  uint64_t last_seq_ = 0;        // last journal batch appended
+  uint64_t checkpoint_seq_ = 0;  // journal batches up to it are in the checkpoint
+  uint64_t journal_bytes_ = 0;   // appended since the checkpoint
+  std::mutex decisions_mu_;
+  uint64_t decision_cursor_ = 0;
+  TimeUs applied_at_ = 0;  // as last persisted
+};
+
+// Copies snapshot `from` into `to` (which must not exist or be empty), for
+// `hydrawatch state restore`; serve must not be running on `to`.
+Status RestoreSnapshot(const std::string& from, const std::string& to);
+
+}  // namespace hw::state

@@ -1,0 +1,270 @@
+// serve's state store: the codecs, and crash recovery in-process. The
+// `small` scenario goes into an online engine journaled and checkpointed by a
+// StateStore; the engine and store are dropped mid-stream without a final
+// checkpoint (as a crash leaves them), reopened and recovered, and the
+// batch in flight is delivered again. Every account's state must then equal,
+// byte for byte, that of an engine that saw the stream once, and so must the
+// decisions. (The process-level kill -9 test is tests/unit/serve/crash_test.)
+#include "engine/state/state_store.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "engine/common/time.h"
+#include "engine/decide/decision_codec.h"
+#include "engine/decide/enforcement.h"
+#include "engine/fingerprint/account_codec.h"
+#include "engine/sim/generator.h"
+#include "engine/sim/scenario.h"
+#include "small_blocks.h"
+
+namespace hw::state {
+namespace {
+
+const pipeline::EngineSpec& Spec() {
+  static const pipeline::EngineSpec* spec = [] {
+    auto s = pipeline::LoadEngineSpec("", "");
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return new pipeline::EngineSpec(std::move(s).value());
+  }();
+  return *spec;
+}
+
+const decide::EnforcementPolicy& Enforcement() {
+  static const decide::EnforcementPolicy* e = [] {
+    auto p = decide::DefaultEnforcement();
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    return new decide::EnforcementPolicy(std::move(p).value());
+  }();
+  return *e;
+}
+
+std::string TempDir(const char* name) {
+  const std::string d = ::testing::TempDir() + "/hw_state_" + name;
+  std::filesystem::remove_all(d);
+  return d;
+}
+
+// An engine deciding into `store` and, when given, persisting through `st`.
+std::unique_ptr<pipeline::OnlineEngine> MakeEngine(decide::DecisionStore* store, StateStore* st) {
+  pipeline::OnlineOptions o;
+  o.track_changes = st != nullptr;
+  return std::make_unique<pipeline::OnlineEngine>(
+      Spec(), Enforcement(), nullptr, o,
+      [store, st](const std::function<void(decide::DecisionStore&)>& fn) {
+        fn(*store);
+        if (st != nullptr) {
+          ASSERT_TRUE(st->PersistDecisions(*store).ok());
+        }
+      });
+}
+
+std::map<std::string, std::string> EncodedStates(const pipeline::OnlineEngine& e) {
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < e.table().size(); ++i) {
+    fingerprint::EncodeAccountState(e.table().state(i), &out[e.table().id(i)]);
+  }
+  return out;
+}
+
+// The decisions in force, with what escalation counts. (Ended decisions are
+// persisted for escalation but not listed again after a restart.)
+using DecisionKey = std::tuple<std::string, int, std::string, TimeUs, TimeUs, uint32_t, uint32_t>;
+std::multiset<DecisionKey> ActiveDecisions(const decide::DecisionStore& s) {
+  std::multiset<DecisionKey> out;
+  for (const decide::Decision* d : s.All()) {
+    if (!d->active) continue;
+    out.emplace(d->account, static_cast<int>(d->action), d->profile, d->start, d->until, d->repeat,
+                s.Offences(d->account, d->profile));
+  }
+  return out;
+}
+
+TEST(StateCodec, AccountStateRoundTripsAndBadRecordsAreRefused) {
+  fingerprint::AccountState a;
+  fingerprint::Observation ob;
+  ob.time = 1'000'000;
+  ob.address = 7;
+  ob.model = 9;
+  a.Update(ob);
+  std::string bytes, again;
+  fingerprint::EncodeAccountState(a, &bytes);
+  fingerprint::AccountState b;
+  ASSERT_TRUE(fingerprint::DecodeAccountState(bytes, &b).ok());
+  fingerprint::EncodeAccountState(b, &again);
+  EXPECT_EQ(bytes, again);
+  EXPECT_EQ(b.requests, 1u);
+  EXPECT_FALSE(fingerprint::DecodeAccountState(bytes.substr(0, bytes.size() - 1), &b).ok());
+  std::string other = bytes;
+  other[4] = 99;  // another layout
+  const Status s = fingerprint::DecodeAccountState(other, &b);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("another layout"), std::string::npos) << s.message();
+  EXPECT_FALSE(fingerprint::DecodeAccountState("junk", &b).ok());
+}
+
+TEST(StateCodec, DecisionRoundTripsAndBadRecordsAreRefused) {
+  decide::Decision d;
+  d.id = 42;
+  d.origin = decide::Origin::kManual;
+  d.account = "acct_1";
+  d.action = decide::Action::kThrottle;
+  d.throttle = {10, 5000, kUsPerHour};
+  d.start = 5;
+  d.until = 99;
+  d.profile = "manual";
+  d.reason = "analyst: confirmed";
+  d.simulated = true;
+  d.repeat = 3;
+  d.active = false;
+  d.ended = 77;
+  std::string bytes;
+  decide::EncodeDecision(d, &bytes);
+  decide::Decision e;
+  ASSERT_TRUE(decide::DecodeDecision(bytes, &e).ok());
+  EXPECT_EQ(e.id, 42u);
+  EXPECT_EQ(e.origin, decide::Origin::kManual);
+  EXPECT_EQ(e.account, "acct_1");
+  EXPECT_EQ(e.action, decide::Action::kThrottle);
+  EXPECT_EQ(e.throttle.tokens, 5000u);
+  EXPECT_EQ(e.until, 99);
+  EXPECT_EQ(e.reason, "analyst: confirmed");
+  EXPECT_TRUE(e.simulated);
+  EXPECT_EQ(e.repeat, 3u);
+  EXPECT_FALSE(e.active);
+  EXPECT_EQ(e.ended, 77);
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    EXPECT_FALSE(decide::DecodeDecision(bytes.substr(0, cut), &e).ok()) << cut;
+  }
+  std::string bad = bytes;
+  bad[12] = 9;  // origin
+  EXPECT_FALSE(decide::DecodeDecision(bad, &e).ok());
+}
+
+TEST(StateStore, RecoveryAfterACrashEqualsAnUninterruptedRun) {
+  const std::vector<std::string> blocks = SmallBlocks(500, "2026-04-22T08:00:00Z");
+  ASSERT_GT(blocks.size(), 10u);
+
+  decide::DecisionStore ref_store;
+  auto ref = MakeEngine(&ref_store, nullptr);
+  for (const std::string& b : blocks) ref->Ingest(b, 1, nullptr);
+
+  const std::string dir = TempDir("crash");
+  StateOptions so;
+  so.dir = dir;
+  so.checkpoint_bytes = 2 << 20;  // several checkpoints, journal left after the last
+  const size_t crash_at = blocks.size() * 2 / 3;
+  {
+    auto st = StateStore::Open(so);
+    ASSERT_TRUE(st.ok()) << st.status().message();
+    decide::DecisionStore store;
+    auto engine = MakeEngine(&store, st->get());
+    for (size_t i = 0; i <= crash_at; ++i) {
+      ASSERT_TRUE((*st)->AppendBatch(blocks[i]).ok());
+      engine->Ingest(blocks[i], 1, nullptr);
+      ASSERT_TRUE((*st)->MaybeCheckpoint(engine.get()).ok());
+    }
+    const StateInfo info = (*st)->Info();
+    EXPECT_GT(info.checkpoint_seq, 0u);
+    EXPECT_GT(info.journal_batches, 0u) << "the crash must leave journal to replay";
+    EXPECT_GT(info.active_decisions, 0u);
+    // Dropped here without a final checkpoint: what a crash leaves behind.
+  }
+  auto st = StateStore::Open(so);
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  decide::DecisionStore store;
+  auto engine = MakeEngine(&store, st->get());
+  auto rec = (*st)->Recover(engine.get(), &store);
+  ASSERT_TRUE(rec.ok()) << rec.status().message();
+  EXPECT_GT(rec->accounts, 0u);
+  EXPECT_GT(rec->journal_batches, 0u);
+  EXPECT_GT(rec->seen_ids, 0u);
+  // The client got no answer for the batch in flight and sends it again:
+  // every one of its events is a duplicate now.
+  for (size_t i = crash_at; i < blocks.size(); ++i) {
+    ASSERT_TRUE((*st)->AppendBatch(blocks[i]).ok());
+    const pipeline::IngestStats s = engine->Ingest(blocks[i], 1, nullptr);
+    if (i == crash_at) {
+      EXPECT_EQ(s.events, 0u);
+      EXPECT_GT(s.duplicates, 0u);
+    }
+    ASSERT_TRUE((*st)->MaybeCheckpoint(engine.get()).ok());
+  }
+  EXPECT_EQ(EncodedStates(*engine), EncodedStates(*ref));
+  EXPECT_EQ(engine->watermark(), ref->watermark());
+  EXPECT_EQ(ActiveDecisions(store), ActiveDecisions(ref_store));
+  EXPECT_GT(ref_store.active_count(), 0u);
+
+  // A graceful stop checkpoints everything: the next start replays nothing
+  // and comes back to the same state.
+  ASSERT_TRUE((*st)->MaybeCheckpoint(engine.get(), true).ok());
+  st->reset();
+  auto st2 = StateStore::Open(so);
+  ASSERT_TRUE(st2.ok());
+  decide::DecisionStore store2;
+  auto engine2 = MakeEngine(&store2, st2->get());
+  auto rec2 = (*st2)->Recover(engine2.get(), &store2);
+  ASSERT_TRUE(rec2.ok());
+  EXPECT_EQ(rec2->journal_batches, 0u);
+  EXPECT_EQ(EncodedStates(*engine2), EncodedStates(*ref));
+  EXPECT_EQ(store2.active_count(), ref_store.active_count());
+}
+
+TEST(StateStore, SnapshotRestoresAndRefusesToOverwrite) {
+  const std::vector<std::string> blocks = SmallBlocks(1000, "2026-04-22T08:00:00Z");
+  const std::string dir = TempDir("snap_src"), snap = TempDir("snap"), back = TempDir("snap_dst");
+  StateOptions so;
+  so.dir = dir;
+  std::map<std::string, std::string> before;
+  {
+    auto st = StateStore::Open(so);
+    ASSERT_TRUE(st.ok());
+    decide::DecisionStore store;
+    auto engine = MakeEngine(&store, st->get());
+    for (size_t i = 0; i < 5 && i < blocks.size(); ++i) {
+      ASSERT_TRUE((*st)->AppendBatch(blocks[i]).ok());
+      engine->Ingest(blocks[i], 1, nullptr);
+    }
+    ASSERT_TRUE((*st)->MaybeCheckpoint(engine.get(), true).ok());
+    ASSERT_TRUE((*st)->Snapshot(snap).ok());
+    EXPECT_FALSE((*st)->Snapshot(snap).ok()) << "a snapshot never overwrites";
+    before = EncodedStates(*engine);
+  }
+  ASSERT_TRUE(RestoreSnapshot(snap, back).ok());
+  EXPECT_FALSE(RestoreSnapshot(snap, back).ok()) << "restore never overwrites a state";
+  EXPECT_FALSE(RestoreSnapshot(dir + "/nope", TempDir("snap_x")).ok());
+  StateOptions bo;
+  bo.dir = back;
+  auto st = StateStore::Open(bo);
+  ASSERT_TRUE(st.ok());
+  decide::DecisionStore store;
+  auto engine = MakeEngine(&store, st->get());
+  ASSERT_TRUE((*st)->Recover(engine.get(), &store).ok());
+  EXPECT_EQ(EncodedStates(*engine), before);
+  std::string dump;
+  ASSERT_TRUE((*st)->Dump(&dump).ok());
+  size_t account_lines = 0;
+  for (size_t p = 0; (p = dump.find("{\"account\":", p)) != std::string::npos; ++p) ++account_lines;
+  EXPECT_EQ(account_lines, before.size());
+}
+
+TEST(StateStore, AnUnopenableDirectoryIsAClearError) {
+  StateOptions so;
+  so.dir = "/proc/hydrawatch-no-such-state";
+  auto st = StateStore::Open(so);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.status().message().find("/proc/hydrawatch-no-such-state"), std::string::npos);
+  so.read_only = true;
+  so.dir = TempDir("absent");
+  EXPECT_FALSE(StateStore::Open(so).ok());
+}
+
+}  // namespace
+}  // namespace hw::state
