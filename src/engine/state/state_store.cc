@@ -262,7 +262,16 @@ std::optional<SourcePosition> StateStore::Position(const std::string& source) co
 Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
   if (!force && journal_bytes_ < options_.checkpoint_bytes) return Status::Ok();
   if (last_seq_ == checkpoint_seq_ && !force) return Status::Ok();
-  pipeline::EngineChanges changes = engine->TakeChanges();
+  // Changes a failed checkpoint could not write go first: their journal was
+  // not dropped, but the next checkpoint drops it.
+  pipeline::EngineChanges changes = std::move(pending_);
+  pending_ = {};
+  {
+    pipeline::EngineChanges now = engine->TakeChanges();
+    changes.accounts.insert(changes.accounts.end(), now.accounts.begin(), now.accounts.end());
+    changes.response_ids.insert(changes.response_ids.end(), now.response_ids.begin(),
+                                now.response_ids.end());
+  }
   rocksdb::WriteBatch batch;
   std::string buf;
   for (uint32_t i : changes.accounts) {
@@ -285,7 +294,10 @@ Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
           lists.emplace_back(KeySeq(k), v.size() / 8);
           return Status::Ok();
         });
-    if (!s.ok()) return s;
+    if (!s.ok()) {
+      pending_ = std::move(changes);
+      return s;
+    }
     for (size_t i = lists.size(); i-- > 0;) {
       if (lists[i].first == seq) continue;
       if (covered >= options_.seen_ids) {
@@ -305,7 +317,10 @@ Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   rocksdb::Status s = db_->Write(wo, &batch);
-  if (!s.ok()) return FromRocks(s, "state " + options_.dir + ": checkpoint");
+  if (!s.ok()) {
+    pending_ = std::move(changes);
+    return FromRocks(s, "state " + options_.dir + ": checkpoint");
+  }
   checkpoint_seq_ = seq;
   journal_bytes_ = 0;
   return Status::Ok();

@@ -136,6 +136,8 @@ class StateStore {
   uint64_t last_seq_ = 0;        // last journal batch appended
   uint64_t checkpoint_seq_ = 0;  // journal batches up to it are in the checkpoint
   uint64_t journal_bytes_ = 0;   // appended since the checkpoint
+  // What a failed checkpoint took from the engine, for the next one.
+  pipeline::EngineChanges pending_;
   std::mutex decisions_mu_;
   uint64_t decision_cursor_ = 0;
   TimeUs applied_at_ = 0;  // as last persisted
