@@ -17,7 +17,6 @@ namespace {
 
 constexpr const char* kCampaignColor = "#b8322e";
 constexpr const char* kBaselineColor = "#6b7b8c";
-constexpr const char* kOtherColor = "#1f4e79";
 constexpr size_t kMaxCapabilities = 8;
 constexpr size_t kMaxSignupBars = 120;
 constexpr int64_t kAdoptionDays = 30;
