@@ -15,21 +15,11 @@ cd "$(dirname "$0")/.."
 SCALE="${1:-0.005}"
 BIN="${HW_BIN:-build/release/src/cli/hydrawatch}"
 STATE="${HW_BENCH_STATE:-1}"
-PATH="$PATH:/usr/sbin"
-for tool in wrk nginx python3; do
-  command -v "$tool" >/dev/null || { echo "run_ingest.sh: $tool not found; skipped"; exit 0; }
-done
-[ -x "$BIN" ] || { echo "run_ingest.sh: $BIN not built; skipped"; exit 0; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+require run_ingest.sh "$BIN" wrk nginx python3
 
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+make_work
 CHECK_PORT=$(free_port); ADMIN_PORT=$(free_port); NGINX_PORT=$(free_port)
 
 "$BIN" simulate --scenario feb2026 --scale "$SCALE" --out - --accounts "$WORK/accounts.jsonl" \
@@ -71,10 +61,7 @@ http {
 NGINX
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 PIDS+=($!)
-for _ in $(seq 100); do
-  python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.1)' "$ADMIN_PORT" 2>/dev/null && break
-  sleep 0.1
-done
+wait_port "$ADMIN_PORT"
 
 cat >"$WORK/post.py" <<'PY'
 import http.client, sys, time

@@ -96,18 +96,6 @@ std::string FeatureValue(double v) {
   return std::abs(v) >= 100 ? fmt::format("{:.0f}", v) : fmt::format("{:.3g}", v);
 }
 
-const char* VerdictName(share::AccountVerdict v) {
-  switch (v) {
-    case share::AccountVerdict::kAttack:
-      return "attack";
-    case share::AccountVerdict::kSuspicious:
-      return "suspicious";
-    case share::AccountVerdict::kBenign:
-      return "benign";
-  }
-  return "benign";
-}
-
 // A two-format writer: every piece of content goes to the HTML page and to
 // its Markdown twin, so that the two never disagree.
 struct Page {
@@ -587,8 +575,8 @@ void AccountTable(Page& p, const share::CampaignRecord& c, const share::ResultSe
   std::vector<std::vector<std::string>> cells;
   cells.reserve(rows.size());
   for (const auto* a : rows) {
-    cells.push_back({a->user_id, VerdictName(a->verdict), fmt::format("{:.3f}", a->score),
-                     std::to_string(a->requests),
+    cells.push_back({a->user_id, share::AccountVerdictName(a->verdict),
+                     fmt::format("{:.3f}", a->score), std::to_string(a->requests),
                      a->first_seen ? FormatRfc3339(*a->first_seen).substr(0, 19) : "-",
                      a->last_seen ? FormatRfc3339(*a->last_seen).substr(0, 19) : "-"});
   }
@@ -772,5 +760,7 @@ Result<WriteOutcome> WriteCaseFiles(const std::string& result_dir, const std::st
   if (Status s = write("index.md", files.index_markdown); !s.ok()) return s;
   return o;
 }
+
+std::string_view SortScript() noexcept { return kSortScript; }
 
 }  // namespace hw::casefile

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/common/result.h"
@@ -34,6 +35,11 @@ struct CaseFiles {
 std::string ExecutiveSummary(const share::CampaignRecord& c);
 
 CaseFiles Build(const share::ResultSet& result);
+
+// The one inline script of a case page (sorting the accounts table): a page
+// served under a Content-Security-Policy allows it by its hash (serve's
+// console).
+std::string_view SortScript() noexcept;
 
 struct WriteOutcome {
   size_t pages = 0;

@@ -93,4 +93,21 @@ Status JsonDocReader::Expected(simdjson::error_code err, uint64_t line, const st
   return Syntax(err);
 }
 
+Status JsonDocReader::ForEachElement(od::value& v, std::string_view key, bool& seen,
+                                     const ElementFn& fn) {
+  const std::string name(key);
+  if (seen) return Bad(Line(v), name, "duplicate key");
+  seen = true;
+  const uint64_t line = Line(v);
+  od::array list;
+  if (auto err = v.get_array().get(list)) return Expected(err, line, name, "an array of objects");
+  size_t i = 0;
+  for (auto e : list) {
+    od::value ev;
+    if (auto err = std::move(e).get(ev)) return Syntax(err);
+    if (Status st = fn(ev, name + "[" + std::to_string(i++) + "]"); !st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
 }  // namespace hw

@@ -7,7 +7,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/common/result.h"
@@ -50,6 +52,17 @@ class JsonDocReader {
   // else is syntax.
   Status Expected(simdjson::error_code err, uint64_t line, const std::string& where,
                   const std::string& what);
+
+  // The value of one element of a top-level array and its name in errors.
+  using ElementFn =
+      std::function<Status(simdjson::ondemand::value& element, const std::string& where)>;
+  // Reads `v`, the value of the top-level key `key`, as an array of objects
+  // and calls `fn` on each element in order with its name "key[i]"; stops at
+  // the first error. `seen` is the key's flag, set here: a second occurrence
+  // of the key is "key: duplicate key" on its line, anything but an array is
+  // "key: expected an array of objects".
+  Status ForEachElement(simdjson::ondemand::value& v, std::string_view key, bool& seen,
+                        const ElementFn& fn);
 
   const std::string& path_;
   const simdjson::padded_string& text_;

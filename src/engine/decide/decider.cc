@@ -5,6 +5,10 @@
 
 namespace hw::decide {
 
+bool AnalystRuled(const Decision& d) noexcept {
+  return d.active && d.origin == Origin::kManual && (d.simulated || d.action == Action::kMonitor);
+}
+
 TimeUs Decider::Duration(const Profile& p, uint32_t repeat) noexcept {
   const double d = static_cast<double>(p.duration) *
                    std::pow(p.escalation, static_cast<double>(std::min<uint32_t>(repeat, 64)));
@@ -19,12 +23,15 @@ ApplyStats Decider::Apply(const std::vector<Detection>& detections, TimeUs now,
   store->SetAppliedAt(now);
   for (const Detection& det : detections) {
     const Decision* current = nullptr;
+    bool ruled = false;
     for (const Decision* d : store->Active(det.account)) {
       if (d->origin == Origin::kEngine) current = d;
+      ruled |= AnalystRuled(*d);
     }
     const bool allowed = policy_.Allowed(det.account, det.organization);
-    const Profile* want = allowed ? nullptr : policy_.Match(det.verdict, det.score);
+    const Profile* want = allowed || ruled ? nullptr : policy_.Match(det.verdict, det.score);
     if (allowed && det.verdict != score::Verdict::kBenign) ++stats.allowlisted;
+    if (ruled && !allowed && policy_.Match(det.verdict, det.score) != nullptr) ++stats.deferred;
     if (current && want && current->profile == want->name) continue;
     if (current) {
       store->End(current->id, now);

@@ -6,7 +6,9 @@
 // and score: a new match starts a decision (longer for each earlier engine
 // decision of the account under that profile: escalation); a different match ends the engine's
 // decision and starts the new one (evidence raised or lowered it); no match
-// ends it. Allowlisted accounts and organisations get no engine decision.
+// ends it. Allowlisted accounts and organisations get no engine decision,
+// nor do accounts an analyst has ruled on (AnalystRuled): the engine ends its
+// own decision there and starts none while the analyst's holds.
 #pragma once
 
 #include <string_view>
@@ -18,6 +20,12 @@
 #include "engine/score/scorer.h"
 
 namespace hw::decide {
+
+// An analyst's ruling the engine defers to: an active manual decision that
+// only monitors (the analyst cleared or lifted the account) or that is
+// simulated (moved to shadow). Other manual decisions stand beside the
+// engine's, and the stronger action holds.
+bool AnalystRuled(const Decision& d) noexcept;
 
 // What the detection stages say about one account now.
 struct Detection {
@@ -32,6 +40,7 @@ struct ApplyStats {
   size_t started = 0;
   size_t ended = 0;
   size_t allowlisted = 0;
+  size_t deferred = 0;  // a profile matched, but an analyst had ruled (AnalystRuled)
 };
 
 class Decider {

@@ -157,21 +157,14 @@ Result<std::vector<RawObject>> BundleParser::Run() {
       if (auto err = WalkJson(v)) return Syntax(err);
       continue;
     }
-    if (have_objects) return Bad(Line(v), "objects", "duplicate key");
-    have_objects = true;
-    const uint64_t line = Line(v);
-    od::array list;
-    if (auto err = v.get_array().get(list)) {
-      return Expected(err, line, "objects", "an array of objects");
-    }
-    size_t i = 0;
-    for (auto e : list) {
-      od::value ov;
-      if (auto err = std::move(e).get(ov)) return Syntax(err);
-      RawObject o;
-      if (Status st = Object(ov, "objects[" + std::to_string(i++) + "]", o); !st.ok()) return st;
-      out.push_back(std::move(o));
-    }
+    Status st = ForEachElement(v, "objects", have_objects,
+                               [&](od::value& ov, const std::string& where) -> Status {
+                                 RawObject o;
+                                 if (Status ost = Object(ov, where, o); !ost.ok()) return ost;
+                                 out.push_back(std::move(o));
+                                 return Status::Ok();
+                               });
+    if (!st.ok()) return st;
   }
   if (const char* rest = nullptr; !doc_.current_location().get(rest)) {
     return ParseError(path_, lines_.LineOf(rest), "invalid JSON: trailing content");

@@ -217,6 +217,7 @@ DetectionRun OnlineEngine::RunPreparedDetection(TimeUs now) {
   } else {
     apply(store_);
   }
+  last_run_at_ = now;
   run.accounts = n;
   run.campaigns = scores_->campaigns.size();
   for (const auto& c : scores_->campaigns) run.attack_campaigns += c.attack;

@@ -159,6 +159,12 @@ class OnlineEngine {
   // The latest detection run's results (null before the first run).
   const link::LinkResult* links() const noexcept { return links_.get(); }
   const score::ScoreResult* scores() const noexcept { return scores_.get(); }
+  // The account table links() and scores() index: table() itself, or with
+  // detect_on_copy the copy as of the latest run (read it only while no
+  // detection is prepared or runs: serve holds its detection lock).
+  const fingerprint::AccountTable& detected_table() const noexcept { return detect_table(); }
+  // Event time of the latest detection run (0 before the first).
+  TimeUs last_run_at() const noexcept { return last_run_at_; }
   // Registry entries parallel to table() as of the latest run.
   const std::vector<const decode::AccountInfo*>& infos() const noexcept { return infos_; }
   // Parallel to table() (shorter when later accounts have none).
@@ -204,6 +210,7 @@ class OnlineEngine {
   bool dirty_ = false;      // events folded since the last run
   EngineChanges changes_;
   TimeUs skip_through_ = 0;
+  TimeUs last_run_at_ = 0;
   std::vector<uint8_t> changed_;  // parallel to table_: in changes_.accounts
   TimeUs due_ = 0;                // detect_inline false: a run due at this time
   std::atomic<uint64_t> runs_{0};

@@ -9,13 +9,21 @@
 #include <cstdio>
 
 #include "engine/common/json_writer.h"
+#include "engine/decide/analyst_actions.h"
 #include "engine/decide/enforcement.h"
 
 namespace hw::serve {
 
 namespace {
 
-void WriteDecision(JsonWriter& w, const decide::Decision& d, TimeUs now) {
+void Json(Response& resp, int status) {
+  resp.SetStatus(status);
+  resp.SetContentType("application/json");
+}
+
+}  // namespace
+
+void WriteDecisionJson(JsonWriter& w, const decide::Decision& d, TimeUs now) {
   w.BeginObject();
   w.Key("id").Int(static_cast<int64_t>(d.id));
   w.Key("origin").String(decide::OriginName(d.origin));
@@ -46,13 +54,6 @@ void WriteDecision(JsonWriter& w, const decide::Decision& d, TimeUs now) {
   w.EndObject();
 }
 
-void Json(Response& resp, int status) {
-  resp.SetStatus(status);
-  resp.SetContentType("application/json");
-}
-
-}  // namespace
-
 AdminService::AdminService(const ServeConfig& config, DecisionService* decisions, Metrics* metrics)
     : config_(config), decisions_(decisions), metrics_(metrics) {}
 
@@ -65,6 +66,8 @@ void AdminService::Register(Router* admin) {
              [this](const Request& q, Response& r) { Create(q, r); });
   admin->Add("decisions_delete", MethodBit(Method::kDelete), "/v1/decisions/", true,
              [this](const Request& q, Response& r) { Delete(q, r); });
+  admin->Add("decisions_action", MethodBit(Method::kPost), "/v1/decisions/", true,
+             [this](const Request& q, Response& r) { Act(q, r); });
   admin->Add("metrics", Method::kGet, "/metrics",
              [this](const Request&, Response& r) { RenderMetrics(r); });
 }
@@ -102,6 +105,11 @@ AdminService::Access AdminService::Authorize(const Request& req, Sha256* caller)
   return Access::kNone;
 }
 
+bool AdminService::RequireAdmin(const Request& req, Response& resp) const {
+  Sha256 caller;
+  return Require(req, resp, Access::kWrite, &caller);
+}
+
 bool AdminService::Require(const Request& req, Response& resp, Access need, Sha256* caller) const {
   const Access a = Authorize(req, caller);
   if (a == Access::kWrite || (need == Access::kRead && a == Access::kRead)) return true;
@@ -130,9 +138,9 @@ void AdminService::List(const Request& req, Response& resp) const {
   w.BeginArray();
   decisions_->Read([&](const decide::DecisionStore& s) {
     if (has_value) {
-      for (const decide::Decision* d : s.Active(value)) WriteDecision(w, *d, now);
+      for (const decide::Decision* d : s.Active(value)) WriteDecisionJson(w, *d, now);
     } else {
-      for (const decide::Decision* d : s.Since(0, true).added) WriteDecision(w, *d, now);
+      for (const decide::Decision* d : s.Since(0, true).added) WriteDecisionJson(w, *d, now);
     }
     return 0;
   });
@@ -161,7 +169,7 @@ void AdminService::Stream(const Request& req, Response& resp) {
     w.BeginObject();
     w.Key("new").BeginArray();
     for (const decide::Decision* d : c.added) {
-      if (!d->simulated) WriteDecision(w, *d, now);
+      if (!d->simulated) WriteDecisionJson(w, *d, now);
     }
     w.EndArray();
     w.Key("deleted").BeginArray();
@@ -291,6 +299,68 @@ void AdminService::Delete(const Request& req, Response& resp) {
   Json(resp, 200);
   JsonWriter w(resp.body());
   w.BeginObject().Key("deleted").Int(1).Key("id").Int(static_cast<int64_t>(id)).EndObject();
+}
+
+void AdminService::Act(const Request& req, Response& resp) {
+  Sha256 caller;
+  if (!Require(req, resp, Access::kWrite, &caller)) return;
+  // /v1/decisions/{id}/{action}
+  const std::string_view tail = req.path().substr(std::string_view("/v1/decisions/").size());
+  const size_t slash = tail.find('/');
+  if (slash == std::string_view::npos) return resp.Error(404, "not found");
+  const std::string_view id_text = tail.substr(0, slash);
+  uint64_t id = 0;
+  const auto r = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (id_text.empty() || r.ec != std::errc() || r.ptr != id_text.data() + id_text.size())
+    return resp.Error(400, "decision id: expected a number");
+  const std::optional<decide::AnalystAction> action =
+      decide::ParseAnalystAction(tail.substr(slash + 1));
+  if (!action) return resp.Error(404, "unknown action (expected confirm, extend, shadow or lift)");
+  decide::AnalystRequest request;
+  request.action = *action;
+  std::string_view body = req.body();
+  while (!body.empty() && (body.front() == ' ' || body.front() == '\n' || body.front() == '\r' ||
+                           body.front() == '\t'))
+    body.remove_prefix(1);
+  if (!body.empty()) {
+    simdjson::ondemand::parser parser;
+    const simdjson::padded_string padded(body);
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::object obj;
+    if (parser.iterate(padded).get(doc) || doc.get_object().get(obj))
+      return resp.Error(400, "body: expected a JSON object");
+    for (auto field : obj) {
+      std::string_view key, v;
+      if (field.unescaped_key().get(key)) return resp.Error(400, "body: bad JSON");
+      if (key == "reason") {
+        if (field.value().get_string().get(v)) return resp.Error(400, "reason: expected a string");
+        request.reason = std::string(v);
+      } else if (key == "duration") {
+        if (field.value().get_string().get(v) || (request.duration = decide::ParseDuration(v)) <= 0)
+          return resp.Error(400, "duration: expected a duration like 24h or 7d");
+      } else {
+        return resp.Error(400, "body: unknown key (expected reason, duration)");
+      }
+    }
+    if (const char* rest = nullptr; !doc.current_location().get(rest))
+      return resp.Error(400, "body: trailing characters after the object");
+  }
+  const TimeUs now = decisions_->now();
+  const Result<decide::AnalystOutcome> out = decisions_->Write(
+      [&](decide::DecisionStore& s) { return decide::ApplyAnalystAction(&s, id, request, now); });
+  if (!out.ok()) {
+    return resp.Error(out.status().code() == ErrorCode::kNotFound ? 404 : 400,
+                      out.status().message());
+  }
+  Json(resp, 200);
+  JsonWriter w(resp.body());
+  w.BeginObject().Key("ended").Int(static_cast<int64_t>(out->ended)).Key("id");
+  if (out->replaced_by) {
+    w.Int(static_cast<int64_t>(*out->replaced_by));
+  } else {
+    w.Null();
+  }
+  w.EndObject();
 }
 
 void AdminService::RenderMetrics(Response& resp) const {

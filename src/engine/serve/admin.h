@@ -5,7 +5,9 @@
 //   GET    /v1/decisions[?scope=account&value=ID]   decisions in force (bouncer key or admin)
 //   GET    /v1/decisions/stream[?startup=true]      new and deleted since this bouncer's last poll
 //   POST   /v1/decisions                            a manual decision (admin token)
-//   DELETE /v1/decisions/{id}                       lift a decision (admin token)
+//   DELETE /v1/decisions/{id}                       delete a decision (admin token)
+//   POST   /v1/decisions/{id}/{action}              an analyst's confirm, extend, shadow or
+//                                                   lift (admin token; docs/CONSOLE.md)
 //
 // Bouncers authenticate with `X-Api-Key: <key>`, admins with
 // `Authorization: Bearer <token>`; the config holds only their SHA-256, and
@@ -20,6 +22,7 @@
 #include <mutex>
 #include <string>
 
+#include "engine/common/json_writer.h"
 #include "engine/common/sha256.h"
 #include "engine/serve/config.h"
 #include "engine/serve/decision_service.h"
@@ -29,6 +32,10 @@
 namespace hw::serve {
 
 class IngestService;
+
+// A decision as the decisions API writes it (one JSON object; `now` gives
+// remaining_s).
+void WriteDecisionJson(JsonWriter& w, const decide::Decision& d, TimeUs now);
 
 class AdminService {
  public:
@@ -40,6 +47,10 @@ class AdminService {
   void RegisterHealth(Router* router);
   // Ingest counters for /metrics (may stay null: engine disabled).
   void SetIngest(const IngestService* ingest) { ingest_ = ingest; }
+  // True for a request with an admin token; otherwise answers 401 (none
+  // presented) or 403 and returns false. For other services' admin-only
+  // endpoints (the console's).
+  bool RequireAdmin(const Request& req, Response& resp) const;
 
  private:
   enum class Access : uint8_t { kNone, kRead, kWrite };
@@ -52,6 +63,8 @@ class AdminService {
   void Stream(const Request& req, Response& resp);
   void Create(const Request& req, Response& resp);
   void Delete(const Request& req, Response& resp);
+  // POST /v1/decisions/{id}/{confirm|extend|shadow|lift} (docs/CONSOLE.md).
+  void Act(const Request& req, Response& resp);
   void RenderMetrics(Response& resp) const;
 
   const ServeConfig& config_;

@@ -78,6 +78,9 @@ Result<std::unique_ptr<ServeApp>> ServeApp::Create(ServeConfig config) {
     a->ingest_->Register(a->admin_router_.get());
     a->admin_->SetIngest(a->ingest_.get());
   }
+  a->console_ = std::make_unique<ConsoleService>(a->engine_spec_.get(), a->decisions_.get(),
+                                                 a->ingest_.get(), a->admin_.get());
+  a->console_->Register(a->admin_router_.get());
   a->threads_ = a->config_.threads > 0
                     ? a->config_.threads
                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

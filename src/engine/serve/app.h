@@ -13,6 +13,7 @@
 #include "engine/serve/api_keys.h"
 #include "engine/serve/checks.h"
 #include "engine/serve/config.h"
+#include "engine/serve/console.h"
 #include "engine/serve/decision_service.h"
 #include "engine/serve/follow.h"
 #include "engine/serve/ingest.h"
@@ -81,7 +82,8 @@ class ServeApp {
   std::unique_ptr<pipeline::EngineSpec> engine_spec_;
   std::unique_ptr<decode::Registry> registry_;
   std::unique_ptr<IngestService> ingest_;
-  std::unique_ptr<Follower> follower_;  // local sources (ingest.follow, ingest.stdin)
+  std::unique_ptr<ConsoleService> console_;  // the analyst console (docs/CONSOLE.md)
+  std::unique_ptr<Follower> follower_;       // local sources (ingest.follow, ingest.stdin)
   std::unique_ptr<HttpServer> server_;
   int threads_ = 1;
   state::RecoveryStats recovered_;

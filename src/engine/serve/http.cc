@@ -435,4 +435,6 @@ void HttpSession::Write(const Response& r, bool head_only, bool keep_alive, bool
   if (!head_only) out_.append(r.body());
 }
 
+bool DecodeUrlComponent(std::string_view in, std::string* out) { return PercentDecode(in, out); }
+
 }  // namespace hw::serve

@@ -177,4 +177,8 @@ class HttpSession {
   int64_t now_ns_ = 0;
 };
 
+// Decodes %XX escapes (and '+' as a space, as in a query) of one URL
+// component; false on a bad escape.
+bool DecodeUrlComponent(std::string_view in, std::string* out);
+
 }  // namespace hw::serve

@@ -76,6 +76,15 @@ IngestService::IngestService(const ServeConfig& config, const pipeline::EngineSp
   detector_ = std::thread([this] { DetectLoop(); });
 }
 
+uint64_t IngestService::ReadLatestRun(
+    const std::function<void(const pipeline::OnlineEngine&)>& fn) {
+  // The engine detects on a copy (see the constructor): the copy, the links
+  // and the scores change only under detect_mu_, so ingest need not stop.
+  std::lock_guard detect(detect_mu_);
+  fn(*engine_);
+  return engine_->detection_runs();
+}
+
 IngestService::~IngestService() {
   {
     std::lock_guard lock(mu_);
@@ -229,18 +238,30 @@ void IngestService::Snapshot(const Request& req, Response& resp) {
     resp.Error(400, "name: 1 to 64 of [A-Za-z0-9._-], not starting with '.'");
     return;
   }
-  const std::string dir = config_.state_dir + "-snapshots/" + name;
+  // Beside the state directory, never inside it (state.dir may end in '/'):
+  // removing or restoring the state leaves its snapshots alone.
+  std::string root = config_.state_dir;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  root += "-snapshots";
+  const std::string dir = root + "/" + name;
   Status s;
+  bool taken = false;
   {
     // Under the ingest lock, after a checkpoint: the snapshot restores
-    // without replaying a journal.
+    // without replaying a journal. A snapshot is never overwritten; checked
+    // under the lock, so two requests for one name cannot both pass.
     std::lock_guard lock(mu_);
-    s = state_->MaybeCheckpoint(engine_.get(), /*force=*/true);
-    if (s.ok()) {
-      std::error_code ec;
-      std::filesystem::create_directories(config_.state_dir + "-snapshots", ec);
+    std::error_code ec;
+    taken = std::filesystem::exists(dir, ec);
+    if (!taken) s = state_->MaybeCheckpoint(engine_.get(), /*force=*/true);
+    if (!taken && s.ok()) {
+      std::filesystem::create_directories(root, ec);
       s = state_->Snapshot(dir);
     }
+  }
+  if (taken) {
+    resp.Error(409, "name: snapshot " + dir + " exists (snapshots are never overwritten)");
+    return;
   }
   if (!s.ok()) {
     resp.Error(500, s.message());

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -77,6 +78,13 @@ class IngestService {
 
   void Register(Router* admin);
   IngestTotals totals() const;
+  // Runs `fn` on the engine as of its latest detection run (links(),
+  // scores() and detected_table() agree), holding the detection lock for
+  // its length: detection waits, ingest goes on. Returns the engine's
+  // detection run count, read under the same lock.
+  // Detection runs the engine has made (atomic; no lock).
+  uint64_t engine_runs() const noexcept { return engine_->detection_runs(); }
+  uint64_t ReadLatestRun(const std::function<void(const pipeline::OnlineEngine&)>& fn);
   // Runs a due detection now, on the calling thread (waits for the engine):
   // what the detector thread would do next. For shutdown and tests.
   void RunDueDetection();

@@ -13,6 +13,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 
 #include "engine/serve/metrics.h"
 #include "engine/serve/mono_clock.h"
@@ -38,30 +39,43 @@ const std::string kDefaultOverload =
     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: "
     "32\r\nConnection: close\r\n\r\n{\"error\":\"too many connections\"}";
 
-// SO_REUSEPORT would let this server share a port that another process of
-// the same user already serves: a plain bind first reports the conflict.
-Status ProbeFree(const ListenerSpec& spec, const std::string& host, uint16_t port) {
+// Binds and listens on `host:port` (port 0: any free port); one socket per
+// listener, shared by every loop. Without SO_REUSEPORT a port another
+// process serves is refused by bind itself.
+Result<int> Listen(const ListenerSpec& spec, const std::string& host, uint16_t port) {
+  const std::string where = "listener '" + spec.name + "' (" + spec.address + ")";
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
   addrinfo* res = nullptr;
   const std::string port_text = std::to_string(port);
-  if (getaddrinfo(host.empty() ? nullptr : host.c_str(), port_text.c_str(), &hints, &res) != 0)
-    return Status::Ok();  // Bind() reports it
-  Status st = Status::Ok();
-  const int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd >= 0) {
-    const int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 && errno == EADDRINUSE) {
-      st = Status(ErrorCode::kIoError,
-                  "listener '" + spec.name + "' (" + spec.address + "): address already in use");
-    }
-    close(fd);
+  const int gai =
+      getaddrinfo(host.empty() ? nullptr : host.c_str(), port_text.c_str(), &hints, &res);
+  if (gai != 0) return Status(ErrorCode::kIoError, where + ": " + gai_strerror(gai));
+  const int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    freeaddrinfo(res);
+    return Status(ErrorCode::kIoError, where + ": " + Errno("socket"));
   }
+  const int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  const int rc = bind(fd, res->ai_addr, res->ai_addrlen);
   freeaddrinfo(res);
-  return st;
+  if (rc != 0 || listen(fd, 4096) != 0) {
+    const Status s(ErrorCode::kIoError, where + ": " + Errno("bind/listen"));
+    close(fd);
+    return s;
+  }
+  return fd;
+}
+
+uint16_t BoundPort(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  return ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
+                                        : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
 }
 
 }  // namespace
@@ -88,9 +102,6 @@ class HttpServer::Loop {
  public:
   Loop(HttpServer* server, int index) : server_(server), index_(index) {}
   ~Loop() {
-    for (auto& l : listeners_) {
-      if (l.fd >= 0) close(l.fd);
-    }
     if (epoll_ >= 0) close(epoll_);
     if (wake_.fd >= 0) close(wake_.fd);
   }
@@ -105,57 +116,38 @@ class HttpServer::Loop {
     ev.events = EPOLLIN;
     ev.data.ptr = &wake_;
     epoll_ctl(epoll_, EPOLL_CTL_ADD, wake_.fd, &ev);
-    listeners_.reserve(server_->listeners_.size());
     free_.resize(server_->listeners_.size());
     return Status::Ok();
   }
 
-  // Binds listener `i` at `port` (the real port, or 0 on the first loop);
-  // returns the bound port.
-  Result<uint16_t> Bind(size_t i, const std::string& host, uint16_t port) {
-    const ListenerSpec& spec = server_->listeners_[i];
-    const std::string where = "listener '" + spec.name + "' (" + spec.address + ")";
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    addrinfo* res = nullptr;
-    const std::string port_text = std::to_string(port);
-    const int gai =
-        getaddrinfo(host.empty() ? nullptr : host.c_str(), port_text.c_str(), &hints, &res);
-    if (gai != 0) return Status(ErrorCode::kIoError, where + ": " + gai_strerror(gai));
-    const int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      freeaddrinfo(res);
-      return Status(ErrorCode::kIoError, where + ": " + Errno("socket"));
-    }
-    const int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-    const int rc = bind(fd, res->ai_addr, res->ai_addrlen);
-    freeaddrinfo(res);
-    if (rc != 0 || listen(fd, 4096) != 0) {
-      const Status s(ErrorCode::kIoError, where + ": " + Errno("bind/listen"));
-      close(fd);
-      return s;
-    }
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
-    const uint16_t bound =
-        ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
-                                       : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
-    listeners_.push_back(ListenerFd{{Kind::kListener}, fd, i});
-    return bound;
-  }
-
+  // Watches every listening socket. EPOLLEXCLUSIVE: a new connection wakes
+  // one loop waiting in epoll_wait (an idle one first), not all of them.
   void Arm() {
+    listeners_.reserve(server_->listen_fds_.size());
+    for (size_t i = 0; i < server_->listen_fds_.size(); ++i) {
+      listeners_.push_back(ListenerFd{{Kind::kListener}, server_->listen_fds_[i], i});
+    }
     for (auto& l : listeners_) {
       epoll_event ev{};
-      ev.events = EPOLLIN;
+      ev.events = EPOLLIN | EPOLLEXCLUSIVE;
       ev.data.ptr = &l;
       epoll_ctl(epoll_, EPOLL_CTL_ADD, l.fd, &ev);
     }
+  }
+
+  // Connections this loop holds or has been handed and not yet closed.
+  size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
+
+  // Gives this loop an accepted connection (from another loop's Accept);
+  // false once the loop has exited, and then the caller keeps it.
+  bool Hand(int fd, size_t listener) {
+    {
+      std::lock_guard lock(inbox_mu_);
+      if (exited_) return false;
+      inbox_.push_back(Handed{fd, listener});
+    }
+    Wake();
+    return true;
   }
 
   void Wake() {
@@ -175,6 +167,7 @@ class HttpServer::Loop {
           case Kind::kWake: {
             uint64_t v;
             [[maybe_unused]] const ssize_t r = read(wake_.fd, &v, sizeof v);
+            TakeHanded();
             break;
           }
           case Kind::kListener:
@@ -191,7 +184,7 @@ class HttpServer::Loop {
         next_sweep = now_ + kSweepNs;
       }
       graveyard_.clear();
-      if (draining_ && conns_.empty()) break;
+      if (draining_ && conns_.empty() && Exit()) break;
     }
   }
 
@@ -202,6 +195,10 @@ class HttpServer::Loop {
   };
   struct WakeFd : Pollable {
     int fd = -1;
+  };
+  struct Handed {
+    int fd;
+    size_t listener;
   };
   struct Conn : Pollable {
     Conn(const Router* router, const HttpLimits* limits, int worker)
@@ -219,13 +216,17 @@ class HttpServer::Loop {
     uint32_t interest = 0;
   };
 
+  // Accepts what is pending and gives each connection to the loop holding
+  // the fewest (this one on a tie): the kernel's choice of the loop that
+  // accepts says nothing about how busy the loops are. While draining,
+  // connections stay here and are answered "Connection: close".
   void Accept(const ListenerFd& l) {
     const ListenerSpec& spec = server_->listeners_[l.index];
     while (true) {
       const int fd = accept4(l.fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno == EINTR) continue;
-        return;  // EAGAIN, or out of descriptors: retried on the next event
+        return;  // EAGAIN, out of descriptors (retried on the next event), or shut down
       }
       const int one = 1;
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -235,21 +236,51 @@ class HttpServer::Loop {
         continue;
       }
       if (server_->options_.metrics) server_->options_.metrics->CountConnection(index_, false);
-      Conn* c = NewConn(l.index);
-      c->fd = fd;
-      c->last_active = now_;
-      c->slot = conns_.size();
-      conns_.push_back(c);
-      c->interest = EPOLLIN;
-      epoll_event ev{};
-      ev.events = c->interest;
-      ev.data.ptr = c;
-      epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev);
-      if (draining_) {
-        c->session.Drain();
-        Pump(c);
+      Loop* target = draining_ ? this : server_->LeastLoaded(this);
+      target->live_.fetch_add(1, std::memory_order_relaxed);
+      if (target != this && !target->Hand(fd, l.index)) {
+        target->live_.fetch_sub(1, std::memory_order_relaxed);
+        live_.fetch_add(1, std::memory_order_relaxed);
+        target = this;
       }
+      if (target == this) Register(fd, l.index);
     }
+  }
+
+  // Serves `fd` on this loop; live_ already counts it.
+  void Register(int fd, size_t listener) {
+    Conn* c = NewConn(listener);
+    c->fd = fd;
+    c->last_active = now_;
+    c->slot = conns_.size();
+    conns_.push_back(c);
+    c->interest = EPOLLIN;
+    epoll_event ev{};
+    ev.events = c->interest;
+    ev.data.ptr = c;
+    epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev);
+    if (draining_) {
+      c->session.Drain();
+      Pump(c);
+    }
+  }
+
+  void TakeHanded() {
+    {
+      std::lock_guard lock(inbox_mu_);
+      taken_.swap(inbox_);
+    }
+    for (const Handed& h : taken_) Register(h.fd, h.listener);
+    taken_.clear();
+  }
+
+  // The loop may exit once nothing was handed to it since its last look;
+  // later hand-offs are refused (the acceptor serves them itself).
+  bool Exit() {
+    std::lock_guard lock(inbox_mu_);
+    if (!inbox_.empty()) return false;
+    exited_ = true;
+    return true;
   }
 
   // Over the connection limit: the listener's overload answer, then close.
@@ -290,6 +321,7 @@ class HttpServer::Loop {
     close(c->fd);
     c->fd = -1;
     server_->connections_.fetch_sub(1);
+    live_.fetch_sub(1, std::memory_order_relaxed);
     Conn* last = conns_.back();
     conns_[c->slot] = last;
     last->slot = c->slot;
@@ -394,12 +426,12 @@ class HttpServer::Loop {
   void StartDrain() {
     draining_ = true;
     drain_until_ = now_ + server_->options_.drain_timeout_ms * 1'000'000;
+    TakeHanded();
     for (auto& l : listeners_) {
       Accept(l);
       epoll_ctl(epoll_, EPOLL_CTL_DEL, l.fd, nullptr);
-      close(l.fd);
-      l.fd = -1;
     }
+    server_->StopListening();
     for (size_t i = conns_.size(); i-- > 0;) {
       Conn* c = conns_[i];
       if (c->lingering) continue;
@@ -443,7 +475,14 @@ class HttpServer::Loop {
   int index_;
   int epoll_ = -1;
   WakeFd wake_;
-  std::vector<ListenerFd> listeners_;
+  std::vector<ListenerFd> listeners_;  // the server's sockets, watched by this loop
+  // Written by any loop (the acceptor reserves, this loop releases on
+  // close); read by acceptors to pick the least loaded loop.
+  std::atomic<size_t> live_{0};
+  std::mutex inbox_mu_;
+  std::vector<Handed> inbox_;  // connections other loops accepted for this one
+  bool exited_ = false;        // under inbox_mu_
+  std::vector<Handed> taken_;
   std::vector<Conn*> conns_;
   std::vector<std::vector<std::unique_ptr<Conn>>> free_;
   std::vector<std::unique_ptr<Conn>> graveyard_;
@@ -459,6 +498,10 @@ class HttpServer::Loop {
       delete c;
     }
     conns_.clear();
+    std::lock_guard lock(inbox_mu_);
+    for (const Handed& h : inbox_) close(h.fd);
+    inbox_.clear();
+    exited_ = true;
   }
 };
 
@@ -472,8 +515,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& optio
     s->loops_.push_back(std::make_unique<Loop>(s.get(), i));
     if (Status st = s->loops_.back()->Init(); !st.ok()) return st;
   }
-  for (size_t i = 0; i < s->listeners_.size(); ++i) {
-    const ListenerSpec& spec = s->listeners_[i];
+  for (const ListenerSpec& spec : s->listeners_) {
     std::string host;
     uint16_t port = 0;
     if (!spec.router || !SplitAddress(spec.address, &host, &port)) {
@@ -481,15 +523,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& optio
                     "listener '" + spec.name + "': '" + spec.address +
                         "' is not an address like 127.0.0.1:8080 or [::1]:8080");
     }
-    if (port != 0) {
-      if (Status st = ProbeFree(spec, host, port); !st.ok()) return st;
-    }
-    for (auto& loop : s->loops_) {
-      auto bound = loop->Bind(i, host, port);
-      if (!bound.ok()) return bound.status();
-      port = *bound;
-    }
-    s->ports_.push_back(port);
+    auto fd = Listen(spec, host, port);
+    if (!fd.ok()) return fd.status();
+    s->listen_fds_.push_back(*fd);
+    s->ports_.push_back(BoundPort(*fd));
   }
   for (auto& loop : s->loops_) loop->Arm();
   for (auto& loop : s->loops_) {
@@ -497,6 +534,42 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& optio
     s->threads_.emplace_back([l] { l->Run(); });
   }
   return s;
+}
+
+HttpServer::Loop* HttpServer::LeastLoaded(Loop* self) noexcept {
+  Loop* best = self;
+  size_t fewest = self->live();
+  for (auto& loop : loops_) {
+    const size_t n = loop->live();
+    if (n < fewest) {
+      best = loop.get();
+      fewest = n;
+    }
+  }
+  return best;
+}
+
+void HttpServer::StopListening() noexcept {
+  std::lock_guard lock(listen_mu_);
+  if (listening_stopped_) return;
+  listening_stopped_ = true;
+  // shutdown() stops a listening socket at once (new connections are
+  // refused) while its descriptor stays valid for the loops that still
+  // watch it; the descriptors are closed once every loop has exited.
+  for (int fd : listen_fds_) shutdown(fd, SHUT_RDWR);
+}
+
+std::vector<size_t> HttpServer::loop_connections() const {
+  std::vector<size_t> n;
+  for (const auto& loop : loops_) n.push_back(loop->live());
+  return n;
+}
+
+void HttpServer::CloseListeners() noexcept {
+  for (int& fd : listen_fds_) {
+    if (fd >= 0) close(fd);
+    fd = -1;
+  }
 }
 
 void HttpServer::Stop() {
@@ -511,11 +584,13 @@ void HttpServer::Stop() {
     if (t.joinable()) t.join();
   }
   for (auto& loop : loops_) loop->DeleteAll();
+  CloseListeners();
 }
 
 HttpServer::~HttpServer() {
   if (!threads_.empty()) Stop();
   for (auto& loop : loops_) loop->DeleteAll();
+  CloseListeners();
 }
 
 }  // namespace hw::serve

@@ -1,8 +1,15 @@
-// The HTTP/1.1 server: one epoll event loop per thread, each with its own
-// SO_REUSEPORT listening socket per listener (the kernel spreads new
-// connections over the loops), non-blocking sockets, keep-alive and
-// pipelining, and the limits of ServerOptions. A connection lives on one
-// loop from accept to close, so its session needs no lock.
+// The HTTP/1.1 server: one epoll event loop per thread, non-blocking
+// sockets, keep-alive and pipelining, and the limits of ServerOptions.
+//
+// One listening socket per listener, watched by every loop (EPOLLEXCLUSIVE:
+// a new connection wakes one waiting loop). The loop that accepts gives the
+// connection to the loop holding the fewest connections, so the loops hold
+// equal shares (to within one) of connections opened one after another.
+// SO_REUSEPORT sockets per loop were not: the kernel hashes each connection
+// to a socket (8 connections split 7/1 or 6/2, 64 over 4 loops 9 to 23), and
+// the connections of the fuller loop wait for one another
+// (bench/RESULTS.md, "Check endpoint"). A connection lives on one loop from
+// its hand-off to its close, so its session needs no lock.
 //
 // Stop() is graceful: listeners close, idle connections close, requests in
 // flight are answered (with Connection: close) and written, then the loops
@@ -12,6 +19,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,8 +56,8 @@ bool SplitAddress(std::string_view address, std::string* host, uint16_t* port);
 
 class HttpServer {
  public:
-  // Binds every listener on every loop and starts the loops. Errors (bad
-  // address, port in use) name the listener and address.
+  // Binds every listener and starts the loops. Errors (bad address, port in
+  // use) name the listener and address.
   static Result<std::unique_ptr<HttpServer>> Start(const ServerOptions& options,
                                                    std::vector<ListenerSpec> listeners);
   ~HttpServer();
@@ -61,14 +69,26 @@ class HttpServer {
   // Graceful stop; returns when every loop has exited. Idempotent.
   void Stop();
   size_t connections() const noexcept { return connections_.load(); }
+  // The connections each event loop holds (accepted and handed to it, not
+  // yet closed), by loop index.
+  std::vector<size_t> loop_connections() const;
 
  private:
   class Loop;
   HttpServer() = default;
+  // The loop holding the fewest connections; `self` unless another holds
+  // fewer.
+  Loop* LeastLoaded(Loop* self) noexcept;
+  // Stops accepting on every listener (the first draining loop calls it).
+  void StopListening() noexcept;
+  void CloseListeners() noexcept;
 
   ServerOptions options_;
   std::vector<ListenerSpec> listeners_;
   std::vector<uint16_t> ports_;
+  std::vector<int> listen_fds_;  // by listener; closed after the loops exit
+  std::mutex listen_mu_;
+  bool listening_stopped_ = false;  // under listen_mu_
   std::vector<std::unique_ptr<Loop>> loops_;
   std::vector<std::thread> threads_;
   std::atomic<size_t> connections_{0};

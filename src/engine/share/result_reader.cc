@@ -603,35 +603,28 @@ Result<CampaignsFile> CampaignsParser::Run() {
       if (auto err = WalkJson(v)) return Syntax(err);
       continue;
     }
-    if (have_list) return Bad(Line(v), "campaigns", "duplicate key");
-    have_list = true;
-    const uint64_t line = Line(v);
-    od::array list;
-    if (auto err = v.get_array().get(list)) {
-      return Expected(err, line, "campaigns", "an array of objects");
-    }
-    size_t i = 0;
-    for (auto e : list) {
-      od::value cv;
-      if (auto err = std::move(e).get(cv)) return Syntax(err);
-      CampaignRecord c;
-      const std::string where = "campaigns[" + std::to_string(i++) + "]";
-      if (Status st = Campaign(cv, where, c); !st.ok()) return st;
-      auto [it, fresh] = ids.emplace(c.id, c.line);
-      if (!fresh) {
-        return Bad(c.line, where + ".id",
-                   "duplicate campaign \"" + c.id + "\" (first on line " +
-                       std::to_string(it->second) + ")");
-      }
-      for (const auto& m : c.account_ids) {
-        auto [mit, new_member] = member_of.emplace(m, c.id);
-        if (!new_member) {
-          return Bad(c.line, where + ".account_ids",
-                     "account \"" + m + "\" is also a member of campaign \"" + mit->second + "\"");
-        }
-      }
-      out.campaigns.push_back(std::move(c));
-    }
+    Status st = ForEachElement(
+        v, "campaigns", have_list, [&](od::value& cv, const std::string& where) -> Status {
+          CampaignRecord c;
+          if (Status cst = Campaign(cv, where, c); !cst.ok()) return cst;
+          auto [it, fresh] = ids.emplace(c.id, c.line);
+          if (!fresh) {
+            return Bad(c.line, where + ".id",
+                       "duplicate campaign \"" + c.id + "\" (first on line " +
+                           std::to_string(it->second) + ")");
+          }
+          for (const auto& m : c.account_ids) {
+            auto [mit, new_member] = member_of.emplace(m, c.id);
+            if (!new_member) {
+              return Bad(
+                  c.line, where + ".account_ids",
+                  "account \"" + m + "\" is also a member of campaign \"" + mit->second + "\"");
+            }
+          }
+          out.campaigns.push_back(std::move(c));
+          return Status::Ok();
+        });
+    if (!st.ok()) return st;
   }
   // current_location() is in bounds only when something follows the root.
   if (const char* rest = nullptr; !doc_.current_location().get(rest)) {
@@ -804,6 +797,18 @@ Result<ResultSet> LoadResult(const std::string& dir) {
     }
   }
   return out;
+}
+
+const char* AccountVerdictName(AccountVerdict v) noexcept {
+  switch (v) {
+    case AccountVerdict::kAttack:
+      return "attack";
+    case AccountVerdict::kSuspicious:
+      return "suspicious";
+    case AccountVerdict::kBenign:
+      return "benign";
+  }
+  return "benign";
 }
 
 }  // namespace hw::share

@@ -116,6 +116,8 @@ struct CampaignsFile {
 };
 
 enum class AccountVerdict : uint8_t { kBenign, kSuspicious, kAttack };
+// "benign", "suspicious", "attack": as accounts.jsonl writes them.
+const char* AccountVerdictName(AccountVerdict v) noexcept;
 
 struct AccountRecord {
   std::string user_id;

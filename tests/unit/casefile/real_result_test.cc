@@ -12,11 +12,8 @@
 #include <optional>
 #include <sstream>
 
+#include "../engine_fixtures.h"
 #include "engine/casefile/casefile.h"
-#include "engine/common/output_file.h"
-#include "engine/pipeline/analyze.h"
-#include "engine/sim/generator.h"
-#include "engine/sim/scenario.h"
 
 namespace hw::casefile {
 namespace {
@@ -39,31 +36,11 @@ struct Truth {
 class RealCaseFiles : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(
-        fs::temp_directory_path() /
-        ("hw_casefile_real_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed())));
-    fs::remove_all(*dir_);
-    fs::create_directories(*dir_ / "sim");
-    auto sc = sim::LoadScenario("small");
-    ASSERT_TRUE(sc.ok()) << sc.status().ToString();
-    auto gen = sim::Generator::Create(*sc, sc->seed, 2);
-    ASSERT_TRUE(gen.ok()) << gen.status().ToString();
-    std::string registry;
-    (*gen)->WriteAccounts(registry);
-    ASSERT_TRUE(WriteFile((*dir_ / "sim/accounts.jsonl").string(), registry).ok());
-    auto events = OutputFile::Open((*dir_ / "sim/events.jsonl.zst").string());
-    ASSERT_TRUE(events.ok());
-    ASSERT_TRUE((*gen)->Run([&](std::string_view b) { return (*events)->Write(b); }).ok());
-    ASSERT_TRUE((*events)->Close().ok());
-    labels_ = new std::string;
-    (*gen)->WriteLabels(*labels_);
-    pipeline::AnalyzeOptions opt;
-    opt.inputs = {(*dir_ / "sim/events.jsonl.zst").string()};
-    opt.accounts_path = (*dir_ / "sim/accounts.jsonl").string();
-    opt.out_dir = (*dir_ / "result").string();
-    auto res = pipeline::Analyze(opt);
+    dir_ = new fs::path(hw::testing::FreshTempDir("hw_casefile_real_"));
+    auto res = hw::testing::SimulateAndAnalyze(*dir_);
     ASSERT_TRUE(res.ok()) << res.status().ToString();
     ASSERT_GT(res->attack_campaigns, 0u);
+    labels_ = new std::string(Slurp(*dir_ / "sim/labels.jsonl"));
     auto w = WriteCaseFiles((*dir_ / "result").string(), (*dir_ / "result/cases").string());
     ASSERT_TRUE(w.ok()) << w.status().ToString();
     auto loaded = share::LoadResult((*dir_ / "result").string());

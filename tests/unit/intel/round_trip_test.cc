@@ -14,11 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "../simulate_into.h"
+#include "../engine_fixtures.h"
 #include "engine/common/output_file.h"
-#include "engine/decide/enforcement.h"
 #include "engine/decode/line_source.h"
-#include "engine/pipeline/analyze.h"
 #include "engine/pipeline/engine_spec.h"
 #include "engine/pipeline/online.h"
 #include "engine/policy/policy.h"
@@ -83,10 +81,7 @@ std::set<std::vector<std::string>> Partition(const std::map<std::string, Account
 class RoundTrip : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(
-        fs::temp_directory_path() /
-        ("hw_intel_rt_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed())));
-    fs::remove_all(*dir_);
+    dir_ = new fs::path(hw::testing::FreshTempDir("hw_intel_rt_"));
     auto simulated = hw::testing::SimulateInto(*dir_);
     ASSERT_TRUE(simulated.ok()) << simulated.status().ToString();
     Analyze("first", {});
@@ -114,13 +109,10 @@ class RoundTrip : public ::testing::Test {
                                           const std::vector<std::string>& intel,
                                           const std::string& policy_path = {}) {
     pipeline::AnalyzeOptions opt;
-    opt.inputs = {(*dir_ / "sim/events.jsonl.zst").string()};
-    opt.accounts_path = (*dir_ / "sim/accounts.jsonl").string();
-    opt.out_dir = (*dir_ / out).string();
     opt.policy_path = policy_path;
     opt.intel_paths = intel;
     opt.intel_salt = kSalt;
-    auto res = pipeline::Analyze(opt);
+    auto res = hw::testing::AnalyzeSimulated(*dir_, out, opt);
     EXPECT_TRUE(res.ok()) << res.status().ToString();
     return res.ok() ? *res : pipeline::AnalyzeOutcome{};
   }
@@ -187,16 +179,14 @@ TEST_F(RoundTrip, WithEveryChannelTheSameGroupsAndVerdicts) {
 TEST_F(RoundTrip, OnlineEngineLinksTheSameAccounts) {
   // serve and replay: the bundle rides in the EngineSpec and is matched at
   // every detection run.
-  auto spec = pipeline::LoadEngineSpec("", "");
+  auto spec = pipeline::LoadEngineSpec("", "");  // its own: the bundle goes into it
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();
   auto warnings = pipeline::LoadIntel({(*dir_ / "bundle.json").string()}, kSalt, &spec.value());
   ASSERT_TRUE(warnings.ok()) << warnings.status().ToString();
   EXPECT_TRUE(warnings->empty());
-  auto enforcement = decide::DefaultEnforcement();
-  ASSERT_TRUE(enforcement.ok());
   pipeline::OnlineOptions opt;
   opt.detect_period = 60 * kUsPerMinute;
-  pipeline::OnlineEngine engine(*spec, *enforcement, nullptr, opt);
+  pipeline::OnlineEngine engine(*spec, hw::testing::Enforcement(), nullptr, opt);
   auto src = decode::LineSource::Open((*dir_ / "sim/events.jsonl.zst").string());
   ASSERT_TRUE(src.ok()) << src.status().ToString();
   decode::Chunk chunk;

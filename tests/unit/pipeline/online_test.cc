@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../engine_fixtures.h"
 #include "engine/decide/enforcement.h"
 #include "engine/sim/generator.h"
 #include "engine/sim/scenario.h"
@@ -17,23 +18,8 @@
 namespace hw::pipeline {
 namespace {
 
-const EngineSpec& Spec() {
-  static const EngineSpec* spec = [] {
-    auto s = LoadEngineSpec("", "");
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    return new EngineSpec(std::move(s).value());
-  }();
-  return *spec;
-}
-
-const decide::EnforcementPolicy& Enforcement() {
-  static const decide::EnforcementPolicy* e = [] {
-    auto p = decide::DefaultEnforcement();
-    EXPECT_TRUE(p.ok()) << p.status().ToString();
-    return new decide::EnforcementPolicy(std::move(p).value());
-  }();
-  return *e;
-}
+using hw::testing::Enforcement;
+using hw::testing::Spec;
 
 TEST(OnlineEngine, RejectsBadLinesWithTheirNumbersAndCountsDuplicatesOnce) {
   OnlineEngine engine(Spec(), Enforcement(), nullptr, OnlineOptions{});

@@ -2,7 +2,10 @@
 // are coded `file:line: code: message`; API-key files and SHA-256 helpers.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "../spec_error.h"
 #include "engine/common/sha256.h"
@@ -101,6 +104,33 @@ TEST(ApiKeys, LooksUpByHashOnly) {
   EXPECT_EQ(t->Find("sk-live-2"), "acct_2");
   EXPECT_EQ(t->Find("sk-live-3"), "");
   EXPECT_EQ(t->Find(""), "");
+}
+
+// Every event loop hashes keys with its own libcrypto context: lookups from
+// several threads at once find the same accounts as Sha256Of would.
+TEST(ApiKeys, LookupsFromSeveralThreads) {
+  std::string text;
+  for (int i = 0; i < 200; ++i) {
+    text += "{\"key.sha256\":\"" + ToHex(Sha256Of("sk-" + std::to_string(i))) +
+            "\",\"user.id\":\"acct_" + std::to_string(i) + "\"}\n";
+  }
+  auto t = ApiKeyTable::Parse(text, "keys.jsonl");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int th = 0; th < 3; ++th) {
+    threads.emplace_back([&, th] {
+      for (int round = 0; round < 20; ++round) {
+        for (int i = 0; i < 200; ++i) {
+          const int k = (i * 7 + th * 13 + round) % 200;
+          if (t->Find("sk-" + std::to_string(k)) != "acct_" + std::to_string(k)) ++wrong;
+          if (!t->Find("sk-x" + std::to_string(k)).empty()) ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(ApiKeys, ErrorsNameTheLine) {

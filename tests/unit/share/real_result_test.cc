@@ -11,9 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "../simulate_into.h"
+#include "../engine_fixtures.h"
 #include "engine/common/output_file.h"
-#include "engine/pipeline/analyze.h"
 #include "engine/share/export.h"
 
 namespace hw::share {
@@ -24,28 +23,19 @@ namespace fs = std::filesystem;
 class RealResult : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(
-        fs::temp_directory_path() /
-        ("hw_share_real_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed())));
-    fs::remove_all(*dir_);
+    dir_ = new fs::path(hw::testing::FreshTempDir("hw_share_real_"));
     head_ = new std::string;
-    auto simulated = hw::testing::SimulateInto(*dir_, "small", [](std::string_view b) {
+    auto res = hw::testing::SimulateAndAnalyze(*dir_, "small", [](std::string_view b) {
       // The first 8 MiB of events give the prompts to look for.
       if (head_->size() < (size_t{8} << 20)) head_->append(b);
     });
-    ASSERT_TRUE(simulated.ok()) << simulated.status().ToString();
+    ASSERT_TRUE(res.ok()) << res.status().ToString();
+    ASSERT_GT(res->attack_campaigns, 0u);
     {
       std::ifstream in(*dir_ / "sim/accounts.jsonl", std::ios::binary);
       registry_ =
           new std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     }
-    pipeline::AnalyzeOptions opt;
-    opt.inputs = {(*dir_ / "sim/events.jsonl.zst").string()};
-    opt.accounts_path = (*dir_ / "sim/accounts.jsonl").string();
-    opt.out_dir = (*dir_ / "result").string();
-    auto res = pipeline::Analyze(opt);
-    ASSERT_TRUE(res.ok()) << res.status().ToString();
-    ASSERT_GT(res->attack_campaigns, 0u);
     auto loaded = LoadResult((*dir_ / "result").string());
     ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
     result_ = new ResultSet(std::move(loaded.value()));

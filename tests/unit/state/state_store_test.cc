@@ -24,68 +24,10 @@
 #include "engine/sim/generator.h"
 #include "engine/sim/scenario.h"
 #include "small_blocks.h"
+#include "state_fixtures.h"
 
 namespace hw::state {
 namespace {
-
-const pipeline::EngineSpec& Spec() {
-  static const pipeline::EngineSpec* spec = [] {
-    auto s = pipeline::LoadEngineSpec("", "");
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    return new pipeline::EngineSpec(std::move(s).value());
-  }();
-  return *spec;
-}
-
-const decide::EnforcementPolicy& Enforcement() {
-  static const decide::EnforcementPolicy* e = [] {
-    auto p = decide::DefaultEnforcement();
-    EXPECT_TRUE(p.ok()) << p.status().ToString();
-    return new decide::EnforcementPolicy(std::move(p).value());
-  }();
-  return *e;
-}
-
-std::string TempDir(const char* name) {
-  const std::string d = ::testing::TempDir() + "/hw_state_" + name;
-  std::filesystem::remove_all(d);
-  return d;
-}
-
-// An engine deciding into `store` and, when given, persisting through `st`.
-std::unique_ptr<pipeline::OnlineEngine> MakeEngine(decide::DecisionStore* store, StateStore* st) {
-  pipeline::OnlineOptions o;
-  o.track_changes = st != nullptr;
-  return std::make_unique<pipeline::OnlineEngine>(
-      Spec(), Enforcement(), nullptr, o,
-      [store, st](const std::function<void(decide::DecisionStore&)>& fn) {
-        fn(*store);
-        if (st != nullptr) {
-          ASSERT_TRUE(st->PersistDecisions(*store).ok());
-        }
-      });
-}
-
-std::map<std::string, std::string> EncodedStates(const pipeline::OnlineEngine& e) {
-  std::map<std::string, std::string> out;
-  for (size_t i = 0; i < e.table().size(); ++i) {
-    fingerprint::EncodeAccountState(e.table().state(i), &out[e.table().id(i)]);
-  }
-  return out;
-}
-
-// The decisions in force, with what escalation counts. (Ended decisions are
-// persisted for escalation but not listed again after a restart.)
-using DecisionKey = std::tuple<std::string, int, std::string, TimeUs, TimeUs, uint32_t, uint32_t>;
-std::multiset<DecisionKey> ActiveDecisions(const decide::DecisionStore& s) {
-  std::multiset<DecisionKey> out;
-  for (const decide::Decision* d : s.All()) {
-    if (!d->active) continue;
-    out.emplace(d->account, static_cast<int>(d->action), d->profile, d->start, d->until, d->repeat,
-                s.Offences(d->account, d->profile));
-  }
-  return out;
-}
 
 TEST(StateCodec, AccountStateRoundTripsAndBadRecordsAreRefused) {
   fingerprint::AccountState a;
