@@ -5,9 +5,11 @@
 // The data is the online engine's latest detection run, turned into the same
 // campaigns.json / accounts.jsonl / case files that `analyze` and `hydrawatch
 // report` write. That view is built on demand and kept until a newer run
-// exists, rebuilt at most once per kRefresh of wall time: building it holds
-// the engine's detection lock (ingest goes on) for as long as writing the
-// report takes. Requests share a built view without copying it.
+// exists, rebuilt at most once per kRefreshNs of wall time: building it holds
+// the engine's detection lock for as long as writing the report takes. Ingest
+// goes on meanwhile unless a detection falls due: the detector thread then
+// waits for the lock holding the ingest lock, and batches are answered 429
+// until the build ends. Requests share a built view without copying it.
 #pragma once
 
 #include <absl/container/flat_hash_map.h>

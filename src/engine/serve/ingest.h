@@ -80,7 +80,8 @@ class IngestService {
   IngestTotals totals() const;
   // Runs `fn` on the engine as of its latest detection run (links(),
   // scores() and detected_table() agree), holding the detection lock for
-  // its length: detection waits, ingest goes on. Returns the engine's
+  // its length: detection waits (and, once one is due, ingest with it: the
+  // detector thread waits holding the ingest lock). Returns the engine's
   // detection run count, read under the same lock.
   // Detection runs the engine has made (atomic; no lock).
   uint64_t engine_runs() const noexcept { return engine_->detection_runs(); }
