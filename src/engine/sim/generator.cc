@@ -1,6 +1,7 @@
 #include "engine/sim/generator.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <condition_variable>
@@ -17,6 +18,10 @@
 #include "engine/common/rng.h"
 #include "engine/common/time.h"
 #include "engine/sim/grammar.h"
+
+#if defined(__SSSE3__)
+#include <tmmintrin.h>
+#endif
 
 namespace hw::sim {
 
@@ -171,6 +176,33 @@ char* PutLit(char* p, const char (&s)[N]) {
   std::memcpy(p, s, N - 1);
   return p + N - 1;
 }
+char* PutStr(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+// PutHexDigits(p, v, kDigits) for the ids of every line: all 16 digits at
+// once (SSSE3), then the low kDigits of them. Writes 16 bytes.
+template <int kDigits>
+char* PutHexId(char* p, uint64_t v) {
+  static_assert(kDigits > 0 && kDigits <= 16);
+#if defined(__SSSE3__)
+  // Bytes most significant first, each split into its two nibbles, each
+  // nibble looked up as a digit.
+  const __m128i bytes = _mm_cvtsi64_si128(static_cast<long long>(__builtin_bswap64(v)));
+  const __m128i low4 = _mm_set1_epi8(0x0f);
+  const __m128i nibbles =
+      _mm_unpacklo_epi8(_mm_and_si128(_mm_srli_epi16(bytes, 4), low4), _mm_and_si128(bytes, low4));
+  const __m128i digits = _mm_shuffle_epi8(
+      _mm_setr_epi8('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'),
+      nibbles);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_srli_si128(digits, 16 - kDigits));
+  return p + kDigits;
+#else
+  return PutHexDigits(p, v, kDigits);
+#endif
+}
+// "%llu" of v (at most 20 bytes).
+char* PutUint(char* p, uint64_t v) { return std::to_chars(p, p + 20, v).ptr; }
 
 void AppendHex(std::string& out, uint64_t v, int digits) {
   char buf[16];
@@ -178,8 +210,8 @@ void AppendHex(std::string& out, uint64_t v, int digits) {
 }
 
 // A block of output lines. Writes go through a raw pointer after one room
-// check; the storage only grows and is never cleared (std::string would
-// zero-fill on every resize).
+// check for a run of members (Room, then Advance); the storage only grows
+// and is never cleared (std::string would zero-fill on every resize).
 class OutBuf {
  public:
   void Clear() noexcept { used_ = 0; }
@@ -191,21 +223,6 @@ class OutBuf {
     return data_.get() + used_;
   }
   void Advance(const char* end) noexcept { used_ = static_cast<size_t>(end - data_.get()); }
-  template <size_t N>
-  void Lit(const char (&s)[N]) {
-    std::memcpy(Room(N - 1), s, N - 1);
-    used_ += N - 1;
-  }
-  void Put(std::string_view s) {
-    std::memcpy(Room(s.size()), s.data(), s.size());
-    used_ += s.size();
-  }
-  void Json(std::string_view s) { Advance(WriteJsonString(Room(JsonStringMaxSize(s.size())), s)); }
-  void Hex(uint64_t v, int digits) { Advance(PutHexDigits(Room(16), v, digits)); }
-  void Int(int64_t v) {
-    char* p = Room(24);
-    Advance(std::to_chars(p, p + 24, v).ptr);
-  }
 
  private:
   [[gnu::noinline]] void Grow(size_t n) {
@@ -378,10 +395,15 @@ struct Generator::Impl {
   std::vector<uint32_t> persona_first;  // first account index of each persona
   std::vector<CampaignState> campaigns;
   std::vector<uint32_t> vpn_exits;
-  std::vector<Pending> sort_scratch;  // ScheduleDay's (one day is prepared at a time)
+  // ScheduleDay's and PrepareDay's (one day is prepared at a time); they
+  // keep their capacity from day to day.
+  std::vector<Pending> sort_scratch, dup_scratch;
   uint32_t first_app_prompt = 0, app_prompts = 0;
   uint32_t first_agent_prompt = 0, agent_products = 0;
   TimeUs release = kNever;
+  // Room of Render's first members (time to conversation id): the longest
+  // user agent and model name and under 512 bytes of the rest.
+  size_t head_room = 512;
   SimStats stats;
 
   uint32_t AddPrompt(SystemKind kind, uint64_t s, Language lang) {
@@ -464,6 +486,10 @@ void Generator::Impl::Setup() {
   for (const char* ua : kUserAgents) AppendJsonString(ua_json.emplace_back(), ua);
   for (const std::string& model : sc.models) AppendJsonString(model_json.emplace_back(), model);
   AppendJsonString(model_json.emplace_back(), sc.new_model);
+  size_t longest_ua = 0, longest_model = 0;
+  for (const std::string& j : ua_json) longest_ua = std::max(longest_ua, j.size());
+  for (const std::string& j : model_json) longest_model = std::max(longest_model, j.size());
+  head_room = 512 + longest_ua + longest_model;
   for (int t = 0; t <= 10; ++t) AppendJsonNumber(temperature_json[t], t / 10.0);
   for (uint32_t i = 0; i < std::size(kWebmail); ++i) AddDomain(kWebmail[i]);
   for (uint32_t i = 0; i < 40; ++i) vpn_exits.push_back(RandomPublicIpv4(MixSeed(seed, 0x7e9u, i)));
@@ -876,43 +902,45 @@ void Generator::Impl::ScheduleDay(uint32_t day, std::vector<Pending>& out) {
 void Generator::Impl::RenderMessages(const Pending& ev, const Account& a, const PromptSpec& spec,
                                      bool agentic, Rng& r, OutBuf& out, RenderState& st,
                                      size_t* chars) const {
-  out.Lit(",\"gen_ai.input.messages\":[");
+  char* p = out.Room(32);
+  out.Advance(PutLit(p, ",\"gen_ai.input.messages\":["));
   const uint16_t history = std::min<uint16_t>(ev.turn, 2);
   const size_t pool = TurnIndex(spec.language, spec.capability);
+  // Each turn's room: its pre-rendered parts and under 256 bytes of members.
   for (uint16_t h = 0; h < history; ++h) {
     const Turn& user = user_turns[pool + r.Below(kTurnPool)];
     *chars += user.nominal;
-    out.Lit("{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":");
-    out.Put(user.json);
-    out.Lit("}]},");
     if (agentic && a.kit != kNone32) {
       const Turn& call = tool_calls[a.kit * kTurnPool + r.Below(kTurnPool)];
       const Turn& result = tool_results[r.Below(kTurnPool)];
       *chars += call.nominal + result.nominal;
       const uint64_t call_id = r.Next();
-      out.Lit("{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_");
-      out.Hex(call_id, 12);
-      out.Lit("\",");
-      out.Put(call.json);
-      out.Lit("}]},{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\",\"id\":\"call_");
-      out.Hex(call_id, 12);
-      out.Lit("\",\"result\":");
-      out.Put(result.json);
-      out.Lit("}]},");
+      p = out.Room(user.json.size() + call.json.size() + result.json.size() + 256);
+      p = PutLit(p, "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":");
+      p = PutLit(PutStr(p, user.json), "}]},");
+      p = PutLit(p, "{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool_call\",\"id\":\"call_");
+      p = PutLit(PutHexId<12>(p, call_id), "\",");
+      p = PutStr(p, call.json);
+      p = PutLit(
+          p, "}]},{\"role\":\"tool\",\"parts\":[{\"type\":\"tool_call_response\",\"id\":\"call_");
+      p = PutLit(PutHexId<12>(p, call_id), "\",\"result\":");
+      out.Advance(PutLit(PutStr(p, result.json), "}]},"));
     } else {
       const Turn& answer = answer_turns[pool + r.Below(kTurnPool)];
       *chars += answer.nominal;
-      out.Lit("{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":");
-      out.Put(answer.json);
-      out.Lit("}]},");
+      p = out.Room(user.json.size() + answer.json.size() + 256);
+      p = PutLit(p, "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":");
+      p = PutLit(PutStr(p, user.json), "}]},");
+      p = PutLit(p, "{\"role\":\"assistant\",\"parts\":[{\"type\":\"text\",\"content\":");
+      out.Advance(PutLit(PutStr(p, answer.json), "}]},"));
     }
   }
   size_t nominal = 0;
   const std::string_view prompt = WriteUserPromptView(spec, r, &nominal);
   *chars += nominal;
-  out.Lit("{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":");
-  out.Json(prompt);
-  out.Lit("}]}]");
+  p = out.Room(JsonStringMaxSize(prompt.size()) + kPromptJsonSlack + 64);
+  p = PutLit(p, "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":");
+  out.Advance(PutLit(WritePromptJson(p, prompt), "}]}]"));
 }
 
 void Generator::Impl::Render(const Pending& ev, OutBuf& out, RenderState& st) const {
@@ -999,57 +1027,57 @@ void Generator::Impl::Render(const Pending& ev, OutBuf& out, RenderState& st) co
       if (ev.time >= cs.pivot && r.Chance(c.new_model_pivot)) model = new_model;
     }
   }
-  // Members of bounded size (under 200 bytes), written through one pointer.
-  char* p = out.Room(256);
+  // Members of bounded size (head_room), written through one pointer.
+  char* p = out.Room(head_room);
   p = PutLit(p, "{\"time\":\"");
   p += st.time.Format(ev.time, p);
-  p = PutHexDigits(PutLit(p, "\",\"user.id\":\"acct_"), a.key, 12);
-  p = PutHexDigits(PutLit(p, "\",\"gen_ai.response.id\":\"resp_"), MixSeed(seed, ev.seed), 16);
+  p = PutHexId<12>(PutLit(p, "\",\"user.id\":\"acct_"), a.key);
+  p = PutHexId<16>(PutLit(p, "\",\"gen_ai.response.id\":\"resp_"), MixSeed(seed, ev.seed));
   p = PutLit(p, "\",\"client.address\":\"");
   if (a.ipv6 && a.src == Src::kPersona && a.address != 0) {
     p = PutIpv6(p, MixSeed(seed, a.key));
   } else {
     p = PutIpv4(p, address != 0 ? address : RandomPublicIpv4(r.Next()));
   }
-  out.Advance(PutLit(p, "\",\"user_agent.original\":"));
-  out.Put(ua_json[ua % kUaCount]);
-  out.Lit(",\"gen_ai.operation.name\":\"chat\",\"gen_ai.request.model\":");
-  out.Put(model_json[model]);
-  if (a.max_tokens) {
-    out.Lit(",\"gen_ai.request.max_tokens\":");
-    out.Int(a.max_tokens);
-  }
+  p = PutLit(p, "\",\"user_agent.original\":");
+  p = PutStr(p, ua_json[ua % kUaCount]);
+  p = PutLit(p, ",\"gen_ai.operation.name\":\"chat\",\"gen_ai.request.model\":");
+  p = PutStr(p, model_json[model]);
+  if (a.max_tokens) p = PutUint(PutLit(p, ",\"gen_ai.request.max_tokens\":"), a.max_tokens);
   if (temperature_x10 >= 0) {
-    out.Lit(",\"gen_ai.request.temperature\":");
-    out.Put(temperature_json[std::min(temperature_x10, 10)]);
+    p = PutLit(p, ",\"gen_ai.request.temperature\":");
+    p = PutStr(p, temperature_json[std::min(temperature_x10, 10)]);
   }
   if (ev.conversation != 0 || agentic) {
-    out.Lit(",\"gen_ai.conversation.id\":\"conv_");
-    out.Hex(MixSeed(a.key, ev.conversation ? ev.conversation : ev.seed), 12);
-    out.Lit("\"");
+    p = PutLit(p, ",\"gen_ai.conversation.id\":\"conv_");
+    p = PutHexId<12>(p, MixSeed(a.key, ev.conversation ? ev.conversation : ev.seed));
+    *p++ = '"';
   }
+  out.Advance(p);
   size_t chars = 0;
   if (system_prompt != kNone32) {
-    out.Lit(",\"gen_ai.system_instructions\":");
-    out.Put(prompts[system_prompt]);
+    const std::string& text = prompts[system_prompt];
+    p = out.Room(text.size() + 64);
+    out.Advance(PutStr(PutLit(p, ",\"gen_ai.system_instructions\":"), text));
     chars += prompt_nominal[system_prompt];
   }
   Pending msg_ev = ev;
   if (attack && agentic) msg_ev.turn = static_cast<uint16_t>(r.Below(4));
   RenderMessages(msg_ev, a, spec, agentic, r, out, st, &chars);
-  if (tools && a.kit != kNone32) {
-    out.Lit(",\"gen_ai.tool.definitions\":");
-    out.Put(kits[a.kit]);
+  // The rest: the kit and under 256 bytes.
+  const bool kit = tools && a.kit != kNone32;
+  p = out.Room((kit ? kits[a.kit].size() : 0) + 256);
+  if (kit) {
+    p = PutStr(PutLit(p, ",\"gen_ai.tool.definitions\":"), kits[a.kit]);
     chars += kit_nominal[a.kit];
   }
   // Attack accounts run at full usage and hit rate limits.
   const double limited = attack ? 0.06 : 0.003;
   const bool throttled = r.Chance(limited);
-  const int64_t input_tokens = static_cast<int64_t>(chars / 4 + 8);
-  out.Lit(",\"gen_ai.usage.input_tokens\":");
-  out.Int(input_tokens);
+  p = PutUint(PutLit(p, ",\"gen_ai.usage.input_tokens\":"), chars / 4 + 8);
   if (throttled) {
-    out.Lit(",\"gen_ai.usage.output_tokens\":0,\"http.response.status_code\":429}\n");
+    out.Advance(
+        PutLit(p, ",\"gen_ai.usage.output_tokens\":0,\"http.response.status_code\":429}\n"));
     return;
   }
   int64_t output =
@@ -1057,16 +1085,15 @@ void Generator::Impl::Render(const Pending& ev, OutBuf& out, RenderState& st) co
   const int64_t cap = a.max_tokens ? a.max_tokens : 8192;
   const bool length = output >= cap;
   output = std::clamp<int64_t>(output, 1, cap);
-  out.Lit(",\"gen_ai.usage.output_tokens\":");
-  out.Int(output);
+  p = PutUint(PutLit(p, ",\"gen_ai.usage.output_tokens\":"), static_cast<uint64_t>(output));
   if (length) {
-    out.Lit(",\"gen_ai.response.finish_reasons\":[\"length\"]");
+    p = PutLit(p, ",\"gen_ai.response.finish_reasons\":[\"length\"]");
   } else if (agentic && r.Chance(0.5)) {
-    out.Lit(",\"gen_ai.response.finish_reasons\":[\"tool_calls\"]");
+    p = PutLit(p, ",\"gen_ai.response.finish_reasons\":[\"tool_calls\"]");
   } else {
-    out.Lit(",\"gen_ai.response.finish_reasons\":[\"stop\"]");
+    p = PutLit(p, ",\"gen_ai.response.finish_reasons\":[\"stop\"]");
   }
-  out.Lit(",\"http.response.status_code\":200}\n");
+  out.Advance(PutLit(p, ",\"http.response.status_code\":200}\n"));
 }
 
 Generator::Generator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -1151,7 +1178,8 @@ void Generator::Impl::PrepareDay(uint32_t day, std::vector<Pending>& out, DaySta
   // Duplicated deliveries: the same request logged twice, right after itself.
   if (sc.duplicate_rate > 0) {
     Rng r(MixSeed(seed, 0xd0bu, day));
-    std::vector<Pending> with_dups;
+    std::vector<Pending>& with_dups = dup_scratch;
+    with_dups.clear();
     with_dups.reserve(out.size() + out.size() / 100);
     for (const Pending& p : out) {
       with_dups.push_back(p);

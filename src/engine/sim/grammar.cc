@@ -6,10 +6,16 @@
 #include "engine/sim/grammar.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 
+#include "engine/common/json_writer.h"
 #include "engine/sim/grammar_core.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace hw::sim {
 
@@ -130,6 +136,53 @@ constexpr Sv kLabelSentence[kRCount][5] = {
     {"Here is an example of the expected quality:", "For reference, one example:",
      "A sample entry:", "Example of what I want:"},
 };
+
+// Entries of each row of a label table, without the empty cells that end a
+// short row.
+template <size_t R, size_t V>
+constexpr std::array<uint32_t, R> RowLengths(const Sv (&t)[R][V]) {
+  std::array<uint32_t, R> n{};
+  for (size_t r = 0; r < R; ++r) {
+    n[r] = static_cast<uint32_t>(V);
+    while (n[r] > 1 && t[r][n[r] - 1].empty()) --n[r];
+  }
+  return n;
+}
+constexpr auto kLabelShortN = RowLengths(kLabelShort);
+constexpr auto kLabelSentenceN = RowLengths(kLabelSentence);
+
+// The short labels in capitals ("[CODE]", "CODE:") and as XML tag names
+// ("<current_code>"), made once at compile time.
+struct LabelForms {
+  static constexpr size_t kMax = 24;
+  char upper[kMax] = {};
+  char tag[kMax] = {};
+  uint8_t n = 0;
+};
+constexpr auto kLabelForms = [] {
+  std::array<std::array<LabelForms, 7>, kRCount> t{};
+  for (size_t r = 0; r < kRCount; ++r) {
+    for (size_t i = 0; i < 7; ++i) {
+      const Sv& w = kLabelShort[r][i];
+      LabelForms& f = t[r][i];
+      f.n = static_cast<uint8_t>(w.size());
+      for (size_t k = 0; k < w.size(); ++k) {
+        const char ch = w[k];
+        f.upper[k] = ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 32) : ch;
+        f.tag[k] = ch == ' ' ? '_' : ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch;
+      }
+    }
+  }
+  return t;
+}();
+static_assert([] {
+  for (const auto& row : kLabelShort) {
+    for (const Sv& w : row) {
+      if (w.size() > LabelForms::kMax) return false;
+    }
+  }
+  return true;
+}());
 
 enum Style : uint32_t {
   kStColon,     // Label:
@@ -1113,7 +1166,7 @@ struct Writer {
   uint32_t style = kStNone;
   bool para = false;        // inside a paragraph: the next sentence follows with a space
   bool after_body = false;  // a body will be inserted at the end: separate what follows
-  Deferred defs[8] = {};
+  Deferred defs[8];         // the first ndefs are set
   int ndefs = 0;
 
   bool NeedSep() const { return after_body || (c.out.size() > start && c.out.back() != '\n'); }
@@ -1145,10 +1198,10 @@ struct Writer {
     if (st == kStNone) return;
     if (r == kRTools) return;  // the tool listing names itself
     const uint32_t part = kPLabels + 64 * r;
-    const List words = st == kStSentence ? List{kLabelSentence[r], 5} : List{kLabelShort[r], 7};
-    List l = words;
-    while (l.n > 1 && l.p[l.n - 1].empty()) --l.n;
-    const Sv w = ParaList(c, part, l);
+    const List l = st == kStSentence ? List{kLabelSentence[r], kLabelSentenceN[r]}
+                                     : List{kLabelShort[r], kLabelShortN[r]};
+    const uint32_t wi = ParaIndex(c, part, l);
+    const Sv w = l[wi];
     Text& o = c.out;
     switch (st) {
       case kStColon:
@@ -1158,15 +1211,15 @@ struct Writer {
         o.append("### ").append(w).push_back('\n');
         break;
       case kStXml: {
-        open_tag_[r] = w;
+        open_tag_[r] = static_cast<uint8_t>(wi);
         o.push_back('<');
-        AppendTag(w);
+        o.append(kLabelForms[r][wi].tag, kLabelForms[r][wi].n);
         o.append(">\n");
         break;
       }
       case kStBracket: {
         o.push_back('[');
-        AppendUpper(w);
+        o.append(kLabelForms[r][wi].upper, kLabelForms[r][wi].n);
         o.append("]\n");
         break;
       }
@@ -1180,7 +1233,7 @@ struct Writer {
         o.append(w).push_back('\n');
         break;
       case kStUpper: {
-        AppendUpper(w);
+        o.append(kLabelForms[r][wi].upper, kLabelForms[r][wi].n);
         o.append(":\n");
         break;
       }
@@ -1191,25 +1244,9 @@ struct Writer {
   void EndLabel(Role r) {
     if (style != kStXml || r == kRTools) return;
     c.out.append("\n</");
-    AppendTag(open_tag_[r]);
+    const LabelForms& f = kLabelForms[r][open_tag_[r]];
+    c.out.append(f.tag, f.n);
     c.out.push_back('>');
-  }
-  void AppendTag(Sv w) {
-    const size_t at = c.out.size();
-    c.out.append(w);
-    for (size_t i = at; i < c.out.size(); ++i) {
-      char& t = c.out[i];
-      if (t == ' ') t = '_';
-      if (t >= 'A' && t <= 'Z') t = static_cast<char>(t + 32);
-    }
-  }
-  void AppendUpper(Sv w) {
-    const size_t at = c.out.size();
-    c.out.append(w);
-    for (size_t i = at; i < c.out.size(); ++i) {
-      char& t = c.out[i];
-      if (t >= 'a' && t <= 'z') t = static_cast<char>(t - 32);
-    }
   }
   // A labelled body; its text is written by Finish.
   void Block(Role r, Body b, uint8_t weight) {
@@ -1224,7 +1261,9 @@ struct Writer {
   void Finish(size_t target);
   void Render(Body b, size_t budget);
 
-  Sv open_tag_[kRCount] = {};  // label of each open XML block
+  // Label of each open XML block (an index into kLabelShort[role]), set by
+  // Label before EndLabel reads it.
+  uint8_t open_tag_[kRCount] = {};
 };
 
 void Writer::Render(Body b, size_t budget) {
@@ -1278,21 +1317,19 @@ void Writer::Render(Body b, size_t budget) {
 }
 
 // Moves out[old..] (just written) to position `pos`, shifting out[pos..old)
-// behind it. Copies the smaller side through a reused per-thread buffer
-// (std::rotate on bytes is several times slower).
+// behind it. The smaller side goes through the room after the text, so no
+// other buffer is needed (std::rotate on bytes is several times slower).
 void MoveTail(Text& out, size_t pos, size_t old) {
-  const size_t b = out.size() - old, t = old - pos;
+  const size_t end = out.size(), b = end - old, t = old - pos;
   if (b == 0 || t == 0) return;
-  thread_local std::string tmp;
+  out.reserve(end + std::min(b, t));
   char* d = out.data();
   if (t <= b) {
-    tmp.assign(d + pos, t);
-    std::memmove(d + pos, d + old, b);
-    std::memcpy(d + pos + b, tmp.data(), t);
+    std::memcpy(d + end, d + pos, t);       // ... T B T
+    std::memmove(d + pos, d + old, b + t);  // ... B T
   } else {
-    tmp.assign(d + old, b);
-    std::memmove(d + pos + b, d + pos, t);
-    std::memcpy(d + pos, tmp.data(), b);
+    std::memmove(d + pos + b, d + pos, t + b);  // ... ? T B
+    std::memcpy(d + pos, d + end, b);           // ... B T
   }
 }
 
@@ -1424,12 +1461,10 @@ void WriteFormat(Writer& w, double p_on, const Sub& s) {
   if (!SkelChance(c, kPFormatOn, s.batch ? 0.9 : p_on)) return;
   uint32_t mask = kFormatMask[static_cast<size_t>(c.cap) % std::size(kFormatMask)];
   if (s.batch) mask = 1u << kFmJson | 1u << kFmBrief;
-  uint32_t kinds[kFmCount];
-  uint32_t n = 0;
-  for (uint32_t k = 0; k < kFmCount; ++k) {
-    if (mask & (1u << k)) kinds[n++] = k;
-  }
-  const uint32_t kind = kinds[Skel(c, kPFormat2, n)];
+  // The kind: the Skel-th of the allowed ones, in order.
+  const uint32_t pick = Skel(c, kPFormat2, static_cast<uint32_t>(__builtin_popcount(mask)));
+  for (uint32_t i = 0; i < pick; ++i) mask &= mask - 1;
+  const uint32_t kind = static_cast<uint32_t>(__builtin_ctz(mask));
   w.Sentence(ParaList(c, kPFormat, List{kFormats[kind], 6}));
 }
 
@@ -1684,6 +1719,84 @@ std::string_view WriteUserPromptView(const PromptSpec& spec, Rng& rng, size_t* n
   }
   *nominal = text.size() + c.nominal_extra;
   return text.view();
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HW_PROMPT_JSON_AVX2 1
+namespace {
+
+// WritePromptJson on CPUs with AVX2 (the build targets x86-64-v2, hence the
+// attribute and the check in WritePromptJson). Windows of 32 bytes, loaded
+// and stored whole. After an escape the rest of the window is loaded again
+// from just behind it and stored where it now belongs (escapes make the
+// output longer), so a window costs one pass however many escapes it has.
+// Loads may read up to 32 bytes past the end of the text (Text::kReadSlack);
+// stores write up to 32 bytes past what the escapes need (kPromptJsonSlack).
+// A prompt is ASCII but for a few phrases: at the first byte >= 0x80 the rest
+// goes to hw::WriteJsonString, which checks UTF-8.
+__attribute__((target("avx2"))) char* WritePromptJsonAvx2(char* dst,
+                                                          std::string_view view) noexcept {
+  const char* s = view.data();
+  const size_t n = view.size();
+  const __m256i space = _mm256_set1_epi8(0x20), quote = _mm256_set1_epi8('"'),
+                backslash = _mm256_set1_epi8('\\');
+  char* d = dst;  // where s[i] goes, but for the escapes of the window so far
+  *d++ = '"';
+  for (size_t i = 0; i < n; i += 32) {
+    const size_t left = n - i;
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(d), v);
+    // Signed compare: bytes >= 0x80 count as below 0x20.
+    unsigned mask = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_or_si256(
+        _mm256_cmpgt_epi8(space, v),
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)))));
+    if (left < 32) mask &= (1u << left) - 1;
+    while (mask != 0) {
+      const unsigned k = static_cast<unsigned>(__builtin_ctz(mask));
+      mask &= mask - 1;
+      const unsigned char ch = static_cast<unsigned char>(s[i + k]);
+      char* e = d + k;
+      e[0] = '\\';
+      if (ch == '\n') {  // most escapes
+        e[1] = 'n';
+        d += 1;
+      } else if (ch >= 0x80) {
+        // WriteJsonString opens with a quote: let it overwrite the byte
+        // before `e` and put that byte back. It needs 6 * (n - j) + 16 bytes
+        // from e - 1 for the text from j = i + k on: inside our room, since
+        // at most 6 * j bytes were written for s[0, j).
+        const char before = e[-1];
+        char* end = WriteJsonString(e - 1, std::string_view(s + i + k, n - i - k));
+        e[-1] = before;
+        return end;
+      } else if (ch == '"' || ch == '\\' || ch == '\r' || ch == '\t') {
+        e[1] = ch == '\r' ? 'r' : ch == '\t' ? 't' : static_cast<char>(ch);
+        d += 1;
+      } else {
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::memcpy(e + 1, "u00", 3);
+        e[4] = kHex[ch >> 4];
+        e[5] = kHex[ch & 15];
+        d += 5;
+      }
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(d + k + 1),
+                          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i + k + 1)));
+    }
+    d += left < 32 ? left : 32;
+  }
+  *d++ = '"';
+  return d;
+}
+
+}  // namespace
+#endif
+
+char* WritePromptJson(char* dst, std::string_view view) noexcept {
+#if defined(HW_PROMPT_JSON_AVX2)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) return WritePromptJsonAvx2(dst, view);
+#endif
+  return WriteJsonString(dst, view);
 }
 
 }  // namespace hw::sim

@@ -98,6 +98,15 @@ size_t WriteUserPrompt(const PromptSpec& spec, Rng& rng, std::string& out);
 // the next call of a function of this header on the same thread. Sets
 // `*nominal` as WriteUserPrompt returns it.
 std::string_view WriteUserPromptView(const PromptSpec& spec, Rng& rng, size_t* nominal);
+// Writes `view`, as WriteUserPromptView returned it on this thread (and still
+// valid), as a JSON string literal at `dst`, which has room for
+// hw::JsonStringMaxSize(view.size()) + kPromptJsonSlack bytes; returns the
+// end. The same bytes as hw::WriteJsonString, in fewer steps where the CPU
+// has AVX2: it copies 32 bytes at a time, reading past the end of the text
+// (the per-thread buffer keeps room there) and writing scratch bytes past
+// the end of the literal.
+inline constexpr size_t kPromptJsonSlack = 32;
+char* WritePromptJson(char* dst, std::string_view view) noexcept;
 
 enum class SystemKind : uint8_t {
   kNone,

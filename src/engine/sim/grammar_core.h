@@ -87,6 +87,9 @@ enum Part : uint32_t {
 class Text {
  public:
   static constexpr size_t npos = std::string::npos;
+  // Bytes past the capacity that are always allocated and initialised, so
+  // that readers may load 32 bytes at a time up to the end (WritePromptJson).
+  static constexpr size_t kReadSlack = 32;
 
   Text() = default;
   Text(const Text&) = delete;
@@ -109,10 +112,16 @@ class Text {
   void pop_back() noexcept { --n_; }
   Text& append(std::string_view s) { return append(s.data(), s.size()); }
   Text& append(const char* s, size_t n) {
-    if (cap_ - n_ < n) Grow(n);
-    Copy(p_ + n_, s, n);
-    n_ += n;
+    // The size is kept in a register: the copy's char stores could alias n_.
+    const size_t at = n_;
+    if (cap_ - at < n) Grow(n);
+    Copy(p_ + at, s, n);
+    n_ = at + n;
     return *this;
+  }
+  // Room for `n` bytes in all (size() is unchanged).
+  void reserve(size_t n) {
+    if (n > cap_) Grow(n - n_);
   }
   // Shrinks, or grows with NUL bytes.
   void resize(size_t n) {
@@ -155,8 +164,14 @@ class Text {
         std::memcpy(&b, s + n - 4, 4);
         std::memcpy(d, &a, 4);
         std::memcpy(d + n - 4, &b, 4);
-      } else {
-        for (size_t i = 0; i < n; ++i) d[i] = s[i];
+      } else if (n >= 2) {
+        uint16_t a, b;
+        std::memcpy(&a, s, 2);
+        std::memcpy(&b, s + n - 2, 2);
+        std::memcpy(d, &a, 2);
+        std::memcpy(d + n - 2, &b, 2);
+      } else if (n == 1) {
+        d[0] = s[0];
       }
       return;
     }
@@ -223,10 +238,10 @@ struct Ctx {
   void CountLeftOut(size_t full, size_t budget, size_t used) noexcept {
     if (budget < full && used >= budget && used < full) nominal_extra += full - used;
   }
-  bool casual = false;  // free-form informal register (typos, lower case)
-  uint32_t sub = 0;     // subtask of the capability (write, fix, review, ...)
-  uint32_t have = 0;    // bit per cached prose slot letter
-  uint32_t val[26] = {};
+  bool casual = false;   // free-form informal register (typos, lower case)
+  uint32_t sub = 0;      // subtask of the capability (write, fix, review, ...)
+  uint32_t have = 0;     // bit per cached prose slot letter
+  uint32_t val[26];      // read only where `have` has the letter's bit
   uint32_t id_have = 0;  // bit per cached data slot (identifiers, names)
   uint32_t ids[12] = {};
   // The first code body of the prompt and its identifiers, so that a
@@ -285,17 +300,19 @@ template <size_t G, size_t V>
 Sv Para(Ctx& c, uint32_t part, const Sv (&t)[G][V], uint64_t* used = nullptr) noexcept {
   return ParaG(c, part, Gr(t), used);
 }
-// Same, from one flat list (every entry a paraphrase of the others).
-inline Sv ParaList(Ctx& c, uint32_t part, List l) noexcept {
+// Same, from one flat list (every entry a paraphrase of the others): the
+// index of the entry, or the entry.
+inline uint32_t ParaIndex(Ctx& c, uint32_t part, List l) noexcept {
   if (c.tseed != 0) {
     uint32_t v = static_cast<uint32_t>(SkelHash(c, part) % l.n);
     if (c.paraphrase > 0 && l.n > 1 && c.rng.Chance(c.paraphrase)) {
       v = static_cast<uint32_t>((v + 1 + c.rng.Below(l.n - 1)) % l.n);
     }
-    return l[v];
+    return v;
   }
-  return l[c.rng.Below(l.n)];
+  return static_cast<uint32_t>(c.rng.Below(l.n));
 }
+inline Sv ParaList(Ctx& c, uint32_t part, List l) noexcept { return l[ParaIndex(c, part, l)]; }
 inline Sv Pick(Rng& r, List l) noexcept { return l[r.Below(l.n)]; }
 
 // Prose with `{X}` slots.

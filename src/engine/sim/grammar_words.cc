@@ -1534,7 +1534,8 @@ void AppendUint(Text& out, uint64_t v) noexcept { AppendUintTo(out, v); }
 void Text::Grow(size_t need) {
   size_t cap = cap_ < 256 ? 256 : cap_ * 2;
   while (cap - n_ < need) cap *= 2;
-  std::unique_ptr<char[]> b(new char[cap]);
+  // Value-initialised: the slack and the unused room are defined bytes.
+  std::unique_ptr<char[]> b(new char[cap + kReadSlack]());
   if (n_ > 0) std::memcpy(b.get(), p_, n_);
   buf_ = std::move(b);
   p_ = buf_.get();
@@ -1896,25 +1897,40 @@ void FixArticle(Text& o, size_t at) noexcept {
 
 }  // namespace
 
-void Emit(Ctx& c, Sv p) noexcept {
-  size_t i = 0;
-  while (i < p.size()) {
-    const size_t j = FindChar(p, '{', i);
-    if (j == Sv::npos || j + 2 >= p.size() || p[j + 2] != '}') {
-      if (j == Sv::npos) {
-        c.out.append(p.data() + i, p.size() - i);
-        return;
-      }
+namespace {
+
+// Emit from p[i] on, where p[j] is the next '{'. Out of line: most phrases
+// have no slot, and their path (Emit) then needs few registers to save.
+[[gnu::noinline]] void EmitFrom(Ctx& c, Sv p, size_t i, size_t j) noexcept {
+  for (;;) {
+    if (j == Sv::npos) {
+      c.out.append(p.data() + i, p.size() - i);
+      return;
+    }
+    if (j + 2 >= p.size() || p[j + 2] != '}') {
       c.out.append(p.data() + i, j + 1 - i);  // a literal brace
       i = j + 1;
-      continue;
+    } else {
+      c.out.append(p.data() + i, j - i);
+      const size_t at = c.out.size();
+      EmitSlot(c, p[j + 1]);
+      FixArticle(c.out, at);
+      i = j + 3;
     }
-    c.out.append(p.data() + i, j - i);
-    const size_t at = c.out.size();
-    EmitSlot(c, p[j + 1]);
-    FixArticle(c.out, at);
-    i = j + 3;
+    if (i >= p.size()) return;
+    j = FindChar(p, '{', i);
   }
+}
+
+}  // namespace
+
+void Emit(Ctx& c, Sv p) noexcept {
+  const size_t j = FindChar(p, '{', 0);
+  if (j == Sv::npos) {
+    c.out.append(p);
+    return;
+  }
+  EmitFrom(c, p, 0, j);
 }
 
 void ResetIds(Ctx& c) noexcept { c.id_have = 0; }
@@ -1936,25 +1952,22 @@ void EmitAtUntil(Ctx& c, Sv p, Stop&& stop) noexcept {
     c.out.append(p.data() + i, j - i);
     if (stop()) return;
     if (p[j + 1] == '{') {
-      // Inline choice @{a|b|c}: count the options, then copy the drawn one.
-      const size_t close = p.find('}', j + 2);
-      if (close == Sv::npos) {
+      // Inline choice @{a|b|c}: find its end and count the options in one
+      // pass (they are a few bytes), then copy the drawn one.
+      size_t close = j + 2;
+      uint32_t options = 1;
+      for (; close < p.size() && p[close] != '}'; ++close) options += p[close] == '|';
+      if (close == p.size()) {
         c.out.append(p.data() + j, p.size() - j);
         stop();
         return;
       }
-      const Sv body = p.substr(j + 2, close - j - 2);
-      uint32_t options = 1;
-      for (char ch : body) options += ch == '|';
       uint32_t want = static_cast<uint32_t>(c.rng.Below(options));
-      size_t s = 0;
-      while (want > 0) {
-        s = body.find('|', s) + 1;
-        --want;
-      }
-      size_t e = body.find('|', s);
-      if (e == Sv::npos) e = body.size();
-      c.out.append(body.data() + s, e - s);
+      size_t s = j + 2;
+      for (; want > 0; ++s) want -= p[s] == '|';
+      size_t e = s;
+      while (e < close && p[e] != '|') ++e;
+      c.out.append(p.data() + s, e - s);
       if (stop()) return;
       i = close + 1;
       continue;
@@ -1982,6 +1995,8 @@ void CodeBare(Ctx& c, size_t budget, bool partial) noexcept {
   size_t scanned = start + 1;
   bool cut = false;
   auto stop = [&]() noexcept {
+    // No line end so far can be `budget` characters in: count them later.
+    if (c.out.size() - start <= budget) return false;
     for (size_t q = FindChar(c.out.view(), '\n', scanned); q != Sv::npos;
          q = FindChar(c.out.view(), '\n', q + 1)) {
       if (++lines >= 3 && q - start >= budget) {

@@ -3,6 +3,8 @@
 // frames, lengths, system prompts and tool JSON.
 #include "engine/sim/grammar.h"
 
+#include "engine/common/json_writer.h"
+
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -735,6 +737,51 @@ TEST(GrammarTools, ShortenedTurnsReportTheirNominalLength) {
   }
   EXPECT_LT(shortened, full * 3 / 4);
   EXPECT_GT(nominal, full * 3 / 4);
+}
+
+// WritePromptJson must write exactly what WriteJsonString writes. Texts of
+// every length up to two windows and then some, with escapes at window edges,
+// control bytes, valid and invalid UTF-8; the 32 bytes after each text are
+// readable (as WriteUserPromptView's buffer keeps them) and hold bytes that
+// would need escaping, so a read past the end that leaked into the output
+// would show.
+TEST(GrammarJson, PromptJsonIsWriteJsonString) {
+  const std::string alphabet[] = {"a",    "\n",       "\"",           "\\",
+                                  "\t",   "\r",       "\x01",         "\x1f",
+                                  "\x7f", "\xc3\xa9", "\xe6\x97\xa5", "\xf0\x9f\x98\x80",
+                                  "\xc3", "\xff"};
+  Rng r(42);
+  for (int round = 0; round < 4000; ++round) {
+    std::string text;
+    const size_t n = round < 100 ? static_cast<size_t>(round) : r.Below(300);
+    const bool ascii = round % 3 != 0;
+    while (text.size() < n) {
+      const size_t pick = r.Below(ascii ? 9 : std::size(alphabet));
+      text += r.Chance(0.8) ? std::string(1, static_cast<char>('a' + r.Below(26))) : alphabet[pick];
+    }
+    std::string padded = text + std::string(32, '"');
+    const std::string_view view(padded.data(), text.size());
+    std::string want(JsonStringMaxSize(view.size()), '\0');
+    want.resize(static_cast<size_t>(WriteJsonString(want.data(), view) - want.data()));
+    std::string got(JsonStringMaxSize(view.size()) + kPromptJsonSlack, '\0');
+    got.resize(static_cast<size_t>(WritePromptJson(got.data(), view) - got.data()));
+    ASSERT_EQ(got, want) << "round " << round;
+  }
+  for (int i = 0; i < 3000; ++i) {
+    Rng pick(i);
+    PromptSpec spec =
+        Spec(static_cast<int>(pick.Below(kCaps)), static_cast<int>(pick.Below(kFrames)),
+             pick.Chance(0.5) ? pick.Next() | 1 : 0, 0.2, 0,
+             static_cast<Language>(pick.Below(static_cast<uint64_t>(Language::kCount))));
+    Rng a(i);
+    size_t nominal = 0;
+    const std::string_view view = WriteUserPromptView(spec, a, &nominal);
+    std::string want(JsonStringMaxSize(view.size()), '\0');
+    want.resize(static_cast<size_t>(WriteJsonString(want.data(), view) - want.data()));
+    std::string got(JsonStringMaxSize(view.size()) + kPromptJsonSlack, '\0');
+    got.resize(static_cast<size_t>(WritePromptJson(got.data(), view) - got.data()));
+    ASSERT_EQ(got, want) << "prompt " << i;
+  }
 }
 
 }  // namespace
