@@ -360,12 +360,18 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     uint64_t order;
     uint32_t account;
   };
-  std::vector<Entry> entries;
-  auto put = [&](uint64_t salt, uint64_t k, uint32_t a) {
+  // Partner groups are compared after every local bucket (late_entries):
+  // a pair that local evidence can join is then joined by it, so the
+  // component's behaviour means (template sharing, synchrony, profile) are
+  // measured on the pairs that show the behaviour, and partner evidence
+  // only adds what local evidence lacks (docs/SHARING.md).
+  std::vector<Entry> entries, late_entries;
+  auto put_into = [&](std::vector<Entry>& into, uint64_t salt, uint64_t k, uint32_t a) {
     if (!k) return;
     const uint64_t key = MixSeed(salt, k);
-    entries.push_back({key, MixSeed(key, nodes[a].id_hash), a});
+    into.push_back({key, MixSeed(key, nodes[a].id_hash), a});
   };
+  auto put = [&](uint64_t salt, uint64_t k, uint32_t a) { put_into(entries, salt, k, a); };
   for (uint32_t i : eligible) {
     const Node& nd = nodes[i];
     put(1, nd.payment, i);
@@ -386,13 +392,15 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
       for (size_t b = 0; b < 2 * kBands; ++b) put(200 + b, nd.s->minute_sig.Band(b, kRows), i);
     }
     if (!partner_groups.empty()) {
-      for (const auto& [group, strength] : partner_groups[i]) put(8, group, i);
+      for (const auto& [group, strength] : partner_groups[i]) put_into(late_entries, 8, group, i);
     }
   }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+  auto by_key = [](const Entry& a, const Entry& b) {
     if (a.key != b.key) return a.key < b.key;
     return a.order != b.order ? a.order < b.order : a.account < b.account;
-  });
+  };
+  std::sort(entries.begin(), entries.end(), by_key);
+  std::sort(late_entries.begin(), late_entries.end(), by_key);
 
   LinkResult out;
   UnionFind uf(n);
@@ -413,25 +421,29 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
           Edge{a, b, ev.total, ev.by_channel, ev.template_similarity, ev.synchrony});
     }
   };
-  for (size_t lo = 0; lo < entries.size();) {
-    size_t hi = lo + 1;
-    while (hi < entries.size() && entries[hi].key == entries[lo].key) ++hi;
-    const size_t m = hi - lo;
-    if (m >= 2 && m <= p.max_bucket) {
-      if (m <= p.all_pairs_below) {
-        for (size_t i = lo; i < hi; ++i) {
-          for (size_t j = i + 1; j < hi; ++j) try_pair(entries[i].account, entries[j].account);
-        }
-      } else {
-        for (size_t i = lo; i < hi; ++i) {
-          for (size_t j = i + 1; j < std::min(hi, i + 1 + p.neighbours); ++j) {
-            try_pair(entries[i].account, entries[j].account);
+  auto compare_buckets = [&](const std::vector<Entry>& sorted) {
+    for (size_t lo = 0; lo < sorted.size();) {
+      size_t hi = lo + 1;
+      while (hi < sorted.size() && sorted[hi].key == sorted[lo].key) ++hi;
+      const size_t m = hi - lo;
+      if (m >= 2 && m <= p.max_bucket) {
+        if (m <= p.all_pairs_below) {
+          for (size_t i = lo; i < hi; ++i) {
+            for (size_t j = i + 1; j < hi; ++j) try_pair(sorted[i].account, sorted[j].account);
+          }
+        } else {
+          for (size_t i = lo; i < hi; ++i) {
+            for (size_t j = i + 1; j < std::min(hi, i + 1 + p.neighbours); ++j) {
+              try_pair(sorted[i].account, sorted[j].account);
+            }
           }
         }
       }
+      lo = hi;
     }
-    lo = hi;
-  }
+  };
+  compare_buckets(entries);
+  compare_buckets(late_entries);
 
   // Components of at least min_campaign_accounts, numbered by smallest member.
   out.component_of.assign(n, -1);
@@ -452,18 +464,23 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     Component& comp = out.components[static_cast<size_t>(c)];
     ++comp.edges;
     const double partner_weight = ev.by_channel[Ch(Channel::kPartner)];
-    if (partner_weight > 0 && ev.total - partner_weight < p.threshold) ++comp.partner_needed_edges;
-    comp.template_similarity += ev.template_similarity;
-    comp.synchrony += ev.synchrony;
     for (size_t k = 0; k < policy::kChannels; ++k) {
       comp.evidence[k] += ev.by_channel[k];
       if (ev.by_channel[k] > 0) comp.edges_by_channel[k]++;
     }
+    if (partner_weight > 0 && ev.total - partner_weight < p.threshold) {
+      ++comp.partner_needed_edges;
+      continue;
+    }
+    ++comp.local_edges;
+    comp.template_similarity += ev.template_similarity;
+    comp.synchrony += ev.synchrony;
+    if (ev.by_channel[Ch(Channel::kProfile)] > 0) ++comp.local_profile_edges;
   }
   for (Component& comp : out.components) {
-    if (comp.edges) {
-      comp.template_similarity /= comp.edges;
-      comp.synchrony /= comp.edges;
+    if (comp.local_edges) {
+      comp.template_similarity /= comp.local_edges;
+      comp.synchrony /= comp.local_edges;
     }
   }
   return out;

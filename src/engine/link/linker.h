@@ -28,11 +28,16 @@ struct Component {
   // Edges per channel that contributed to the joining edges.
   std::array<uint32_t, policy::kChannels> edges_by_channel{};
   uint32_t edges = 0;
-  double template_similarity = 0;  // mean over joining edges
-  double synchrony = 0;            // mean over joining edges
   // Joining edges that reach the threshold only with the partner channel's
   // evidence: without partner intelligence the group would split.
   uint32_t partner_needed_edges = 0;
+  // The other joining edges, which stand on local evidence. The behaviour
+  // measures are taken over these only: a pair that partner intelligence
+  // joined says nothing of how alike the two accounts behave here.
+  uint32_t local_edges = 0;
+  uint32_t local_profile_edges = 0;  // of local_edges, with profile evidence
+  double template_similarity = 0;    // mean over local_edges
+  double synchrony = 0;              // mean over local_edges
 };
 
 // One edge that joined two groups: the evidence that convinced the linker.

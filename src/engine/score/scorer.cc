@@ -344,11 +344,8 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       if (name == "template_sharing") return comp.template_similarity;
       if (name == "synchrony") return comp.synchrony;
       if (name == "profile") {
-        return comp.edges
-                   ? static_cast<double>(
-                         comp.edges_by_channel[static_cast<size_t>(policy::Channel::kProfile)]) /
-                         comp.edges
-                   : 0;
+        return comp.local_edges ? static_cast<double>(comp.local_profile_edges) / comp.local_edges
+                                : 0;
       }
       if (name == "shared_payment") return shared_payment;
       if (name == "signup_burst") return burst;

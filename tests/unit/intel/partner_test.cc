@@ -3,6 +3,7 @@
 // and never a verdict from intelligence alone.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -159,6 +160,42 @@ TEST(PartnerChannel, NamedAccountsJoinOnlyWithIntel) {
   policy::LinkPolicy off = Default().link;
   off.channels[static_cast<size_t>(policy::Channel::kPartner)].weight = 0;
   EXPECT_TRUE(link::Linker(off).Link(t, infos, &m).components.empty());
+}
+
+TEST(PartnerChannel, LocalEvidenceJoinsFirstAndAloneSetsTheBehaviourMeans) {
+  // p0 and p1 share a card and a prompt template; a partner names p0, p1
+  // and p2, which shares nothing with them here.
+  AccountTable t;
+  Traffic(t, "p0", "192.0.2.1", 500, kApr23, 12);
+  Traffic(t, "p1", "198.51.100.1", 500, kApr23 + kUsPerHour, 12);
+  Traffic(t, "p2", "203.0.113.1", 600, kApr23 + 2 * kUsPerHour, 12);
+  std::vector<decode::AccountInfo> cards(t.size());
+  std::vector<const decode::AccountInfo*> infos(t.size(), nullptr);
+  for (uint32_t i : {0u, 1u}) {
+    cards[i].payment = "pm_shared";
+    infos[i] = &cards[i];
+  }
+  const IntelSet set({NamedAccounts({"p0", "p1", "p2"}, "salt")}, "salt");
+  const Matches m = set.Match(t);
+  const link::LinkResult r = link::Linker(Default().link).Link(t, infos, &m);
+  ASSERT_EQ(r.components.size(), 1u);
+  const link::Component& c = r.components[0];
+  EXPECT_EQ(c.members, (std::vector<uint32_t>{0, 1, 2}));
+  // p0-p1 is joined by its own evidence, though the partner would join it
+  // too; only p2 needs the partner.
+  EXPECT_EQ(c.partner_needed_edges, 1u);
+  EXPECT_EQ(c.local_edges, 1u);
+  const link::Edge* local = nullptr;
+  for (const link::Edge& e : r.edges_joined) {
+    if (std::min(e.a, e.b) == 0 && std::max(e.a, e.b) == 1) local = &e;
+  }
+  ASSERT_NE(local, nullptr);
+  EXPECT_GE(local->total - local->by_channel[static_cast<size_t>(policy::Channel::kPartner)],
+            Default().link.threshold);
+  // The behaviour means are the local edge's: the partner's pair says
+  // nothing of how alike p2 behaves.
+  EXPECT_GT(local->template_similarity, 0.0);
+  EXPECT_DOUBLE_EQ(c.template_similarity, local->template_similarity);
 }
 
 TEST(PartnerChannel, AnIndicatorManyAccountsMatchWeighsLittle) {
