@@ -13,6 +13,8 @@ namespace hw {
 
 using Sha256 = std::array<uint8_t, 32>;
 
+// Safe from any number of threads at once: each keeps one libcrypto digest
+// context, and the algorithm is fetched once per process (see sha256.cc).
 Sha256 Sha256Of(std::string_view data) noexcept;
 // 64 hex digits (either case); false otherwise.
 bool ParseSha256Hex(std::string_view hex, Sha256* out) noexcept;

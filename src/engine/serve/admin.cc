@@ -54,6 +54,24 @@ void WriteDecisionJson(JsonWriter& w, const decide::Decision& d, TimeUs now) {
   w.EndObject();
 }
 
+bool HasAdminToken(const ServeConfig& config, const Request& req) noexcept {
+  std::string_view auth = req.Header("authorization");
+  if (auth.size() <= 7 || strncasecmp(auth.data(), "bearer ", 7) != 0) return false;
+  auth.remove_prefix(7);
+  return config.IsAdminToken(Sha256Of(auth));
+}
+
+void RefuseNonAdmin(const Request& req, Response& resp) {
+  // A bouncer key where an admin token is needed is a credential without the
+  // right (403), not a missing one: a 401 would invite a retry with the same key.
+  if (req.HasHeader("authorization") || req.HasHeader("x-api-key")) {
+    resp.Error(403, "not an admin token");
+    return;
+  }
+  resp.Error(401, "an admin token is required (Authorization: Bearer)");
+  resp.AddHeader("WWW-Authenticate", "Bearer");
+}
+
 AdminService::AdminService(const ServeConfig& config, DecisionService* decisions, Metrics* metrics)
     : config_(config), decisions_(decisions), metrics_(metrics) {}
 
@@ -91,16 +109,12 @@ AdminService::Access AdminService::Authorize(const Request& req, Sha256* caller)
   if (auth.size() > 7 && strncasecmp(auth.data(), "bearer ", 7) == 0) {
     auth.remove_prefix(7);
     *caller = Sha256Of(auth);
-    bool admin = false;
-    for (const Sha256& h : config_.admin_tokens) admin |= SameHash(h, *caller);
-    if (admin) return Access::kWrite;
+    if (config_.IsAdminToken(*caller)) return Access::kWrite;
   }
   const std::string_view key = req.Header("x-api-key");
   if (!key.empty()) {
     *caller = Sha256Of(key);
-    bool bouncer = false;
-    for (const Sha256& h : config_.bouncer_keys) bouncer |= SameHash(h, *caller);
-    if (bouncer) return Access::kRead;
+    if (config_.IsBouncerKey(*caller)) return Access::kRead;
   }
   return Access::kNone;
 }
@@ -113,14 +127,13 @@ bool AdminService::RequireAdmin(const Request& req, Response& resp) const {
 bool AdminService::Require(const Request& req, Response& resp, Access need, Sha256* caller) const {
   const Access a = Authorize(req, caller);
   if (a == Access::kWrite || (need == Access::kRead && a == Access::kRead)) return true;
-  const bool presented = req.HasHeader("authorization") || req.HasHeader("x-api-key");
-  if (!presented) {
-    resp.Error(401, need == Access::kWrite
-                        ? "an admin token is required (Authorization: Bearer)"
-                        : "a bouncer key (X-Api-Key) or admin token is required");
-    resp.AddHeader("WWW-Authenticate", "Bearer");
+  if (need == Access::kWrite) {
+    RefuseNonAdmin(req, resp);
+  } else if (req.HasHeader("authorization") || req.HasHeader("x-api-key")) {
+    resp.Error(403, "not a known key");
   } else {
-    resp.Error(403, need == Access::kWrite ? "not an admin token" : "not a known key");
+    resp.Error(401, "a bouncer key (X-Api-Key) or admin token is required");
+    resp.AddHeader("WWW-Authenticate", "Bearer");
   }
   return false;
 }

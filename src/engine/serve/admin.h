@@ -37,6 +37,15 @@ class IngestService;
 // remaining_s).
 void WriteDecisionJson(JsonWriter& w, const decide::Decision& d, TimeUs now);
 
+// Whether `req` carries an admin token in force (`Authorization: Bearer
+// <token>`; ServeConfig::IsAdminToken, so a reloaded list counts at once).
+bool HasAdminToken(const ServeConfig& config, const Request& req) noexcept;
+// The refusal of every admin-only endpoint (decisions API writes, POST
+// /v1/events, the console), so that all agree: 401 with WWW-Authenticate:
+// Bearer when the caller presented no credential at all (neither
+// Authorization nor X-Api-Key), else 403 "not an admin token".
+void RefuseNonAdmin(const Request& req, Response& resp);
+
 class AdminService {
  public:
   AdminService(const ServeConfig& config, DecisionService* decisions, Metrics* metrics);
@@ -47,8 +56,8 @@ class AdminService {
   void RegisterHealth(Router* router);
   // Ingest counters for /metrics (may stay null: engine disabled).
   void SetIngest(const IngestService* ingest) { ingest_ = ingest; }
-  // True for a request with an admin token; otherwise answers 401 (none
-  // presented) or 403 and returns false. For other services' admin-only
+  // True for a request with an admin token; otherwise answers as
+  // RefuseNonAdmin and returns false. For other services' admin-only
   // endpoints (the console's).
   bool RequireAdmin(const Request& req, Response& resp) const;
 

@@ -1,6 +1,5 @@
 #include "engine/serve/api_keys.h"
 
-#include <openssl/evp.h>
 #include <simdjson.h>
 
 #include <fstream>
@@ -12,40 +11,6 @@ namespace {
 
 Status LineError(const std::string& source, size_t line, const std::string& why) {
   return Status(ErrorCode::kParseError, source + ":" + std::to_string(line) + ": " + why);
-}
-
-// OpenSSL 3's one-shot SHA256() (Sha256Of) fetches the algorithm from the
-// provider store on every call: store locks, a reference count that the
-// event loops share, and three allocations (19% of serve's CPU under wrk).
-// Fetched once, with a context per thread, a key takes a quarter of the time
-// and one allocation (the digest state EVP_DigestInit_ex2 makes)
-// (bench/RESULTS.md, "Check endpoint").
-const EVP_MD* Sha256Md() noexcept {
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return md;
-}
-
-struct DigestCtx {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~DigestCtx() { EVP_MD_CTX_free(ctx); }
-  DigestCtx() = default;
-  DigestCtx(const DigestCtx&) = delete;
-  DigestCtx& operator=(const DigestCtx&) = delete;
-};
-
-// SHA-256 of a presented key; the same digest as Sha256Of, which stands in
-// if libcrypto refuses.
-Sha256 KeyDigest(std::string_view key) noexcept {
-  thread_local DigestCtx t;
-  const EVP_MD* md = Sha256Md();
-  Sha256 out;
-  unsigned int n = 0;
-  if (md && t.ctx && EVP_DigestInit_ex2(t.ctx, md, nullptr) == 1 &&
-      EVP_DigestUpdate(t.ctx, key.data(), key.size()) == 1 &&
-      EVP_DigestFinal_ex(t.ctx, out.data(), &n) == 1 && n == out.size()) {
-    return out;
-  }
-  return Sha256Of(key);
 }
 
 }  // namespace
@@ -111,7 +76,7 @@ Result<ApiKeyTable> ApiKeyTable::Load(const std::string& path) {
 
 std::string_view ApiKeyTable::Find(std::string_view key) const noexcept {
   if (key.empty()) return {};
-  auto it = by_hash_.find(KeyDigest(key));
+  auto it = by_hash_.find(Sha256Of(key));
   return it == by_hash_.end() ? std::string_view() : std::string_view(it->second);
 }
 

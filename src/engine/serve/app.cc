@@ -123,7 +123,6 @@ Status ServeApp::Reload(const std::string& path, std::string* summary) {
               n.unknown_allow != o.unknown_allow,
           "account (header, lookup, unknown)");
   differs(n.fail_mode != o.fail_mode, "fail_mode");
-  differs(n.bouncer_keys != o.bouncer_keys || n.admin_tokens != o.admin_tokens, "auth");
   differs(
       n.engine_enabled != o.engine_enabled || n.engine_accounts_path != o.engine_accounts_path ||
           n.engine_rules_path != o.engine_rules_path ||
@@ -139,8 +138,14 @@ Status ServeApp::Reload(const std::string& path, std::string* summary) {
   retired_keys_ = std::move(keys_);
   keys_ = std::move(keys);
   checks_->SetKeys(keys_.get());
+  // Published whole (never edited in place): a request checks against the
+  // old list or the new one, never a mix.
+  auth_.push_back(std::make_unique<const AuthSecrets>(AuthSecrets{n.bouncer_keys, n.admin_tokens}));
+  config_.published_auth.Publish(auth_.back().get());
   *summary = "enforcement policy '" + policies_.back()->name + "', " +
-             std::to_string(keys_ ? keys_->size() : 0) + " API keys";
+             std::to_string(keys_ ? keys_->size() : 0) + " API keys, " +
+             std::to_string(n.bouncer_keys.size()) + " bouncer keys, " +
+             std::to_string(n.admin_tokens.size()) + " admin tokens";
   if (!fixed.empty()) {
     *summary += "; changed but applied only at restart:";
     for (const std::string& f : fixed) *summary += " " + f;

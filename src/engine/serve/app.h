@@ -40,9 +40,11 @@ class ServeApp {
   Status Start();
   // SIGHUP: reads the configuration at `path` again and applies what can
   // change while serving - the enforcement policy (profiles, allowlists,
-  // shadow mode) and the API-key table - without dropping a request. On any
-  // error nothing changes. *summary says what was applied and which changed
-  // settings need a restart instead. Call from one thread (the signal loop).
+  // shadow mode), the API-key table and the auth secrets (bouncer keys,
+  // admin tokens: replaced ones stop working on every endpoint at once) -
+  // without dropping a request. On any error nothing changes. *summary says
+  // what was applied and which changed settings need a restart instead.
+  // Call from one thread (the signal loop).
   Status Reload(const std::string& path, std::string* summary);
 
   // Graceful stop (server.h), then a checkpoint of the state; idempotent.
@@ -66,6 +68,11 @@ class ServeApp {
   ServeApp() = default;
 
   ServeConfig config_;
+  // Every auth list a reload published into config_.published_auth, kept
+  // until the app goes (a few hashes each): a request that loaded an older
+  // one may still be reading it, and no reader ever waits for a reload.
+  // Declared right after config_ so that it outlives every service.
+  std::vector<std::unique_ptr<const AuthSecrets>> auth_;
   // Every enforcement policy loaded (the engine holds a reference to the
   // latest; a reload appends). The API-key table in use, and the one a
   // reload replaced (a check may still be reading it; freed at the next).

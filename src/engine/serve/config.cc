@@ -25,7 +25,7 @@ std::string Text(const YAML::Node& n, const std::string& what) {
 }
 
 std::string Address(const YAML::Node& n, const std::string& what) {
-  const std::string a = Text(n, what);
+  std::string a = Text(n, what);
   std::string host;
   uint16_t port = 0;
   if (!SplitAddress(a, &host, &port))
@@ -42,7 +42,7 @@ int64_t Millis(const YAML::Node& n, const std::string& what) {
 }
 
 std::string Path(const YAML::Node& n, const std::string& what) {
-  const std::string p = Text(n, what);
+  std::string p = Text(n, what);
   if (p.empty() || p[0] != '/') Fail(n, "bad-type", what + ": '" + p + "' must start with '/'");
   if (p.find_first_of("?# \t\r\n") != std::string::npos)
     Fail(n, "bad-type", what + ": '" + p + "' must be a plain path");
@@ -280,5 +280,26 @@ Result<ServeConfig> DefaultServeConfig() {
 }
 
 std::string_view DefaultServeYaml() noexcept { return kDefaultServeYaml; }
+
+namespace {
+
+bool AnyOf(const std::vector<Sha256>& hashes, const Sha256& h) noexcept {
+  bool any = false;
+  for (const Sha256& x : hashes) any |= SameHash(x, h);
+  return any;
+}
+
+}  // namespace
+
+bool ServeConfig::IsBouncerKey(const Sha256& hash) const noexcept {
+  // One load: the whole list of one publication.
+  const AuthSecrets* a = published_auth.Load();
+  return AnyOf(a ? a->bouncer_keys : bouncer_keys, hash);
+}
+
+bool ServeConfig::IsAdminToken(const Sha256& hash) const noexcept {
+  const AuthSecrets* a = published_auth.Load();
+  return AnyOf(a ? a->admin_tokens : admin_tokens, hash);
+}
 
 }  // namespace hw::serve

@@ -6,6 +6,7 @@
 // src/engine/serve/serve.yaml. docs/SERVE.md is the reference.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -20,6 +21,38 @@ namespace hw::serve {
 enum class AccountLookup : uint8_t { kAccountId, kApiKey };
 enum class FailMode : uint8_t { kOpen, kClosed };
 enum class WatermarkSource : uint8_t { kEvent, kWall };
+
+// The secrets of bouncers (read the decisions API) and admins (write it),
+// as SHA-256. Never changed once published (PublishedAuth).
+struct AuthSecrets {
+  std::vector<Sha256> bouncer_keys;
+  std::vector<Sha256> admin_tokens;
+};
+
+// The auth secrets a SIGHUP reload put in force, read by requests on every
+// event loop while the reload thread publishes: one acquire load per
+// credential check, no lock, and a reader sees a whole list, the old or the
+// new, never a mix. The publisher must keep every list it published alive
+// as long as the config (ServeApp keeps them all: a reader may still hold
+// an old one). A copy or an assigned config starts unpublished: a list
+// belongs to the config object it was published on.
+class PublishedAuth {
+ public:
+  PublishedAuth() = default;
+  PublishedAuth(const PublishedAuth&) noexcept {}
+  PublishedAuth& operator=(const PublishedAuth&) noexcept {
+    p_.store(nullptr, std::memory_order_release);
+    return *this;
+  }
+  // Null until the first Publish.
+  const AuthSecrets* Load() const noexcept { return p_.load(std::memory_order_acquire); }
+  void Publish(const AuthSecrets* secrets) noexcept {
+    p_.store(secrets, std::memory_order_release);
+  }
+
+ private:
+  std::atomic<const AuthSecrets*> p_{nullptr};
+};
 
 struct ServeConfig {
   std::string check_address = "127.0.0.1:8080";
@@ -43,8 +76,13 @@ struct ServeConfig {
   bool unknown_allow = true;
   FailMode fail_mode = FailMode::kOpen;
   size_t throttle_slots = 65536;
+  // As the file said at load; a reload may have replaced them since: check
+  // credentials with IsBouncerKey / IsAdminToken, which read the ones in force.
   std::vector<Sha256> bouncer_keys;
   std::vector<Sha256> admin_tokens;
+  // Set by ServeApp::Reload; unpublished, bouncer_keys and admin_tokens are
+  // in force.
+  PublishedAuth published_auth;
   std::string enforcement_path;  // resolved; empty: the built-in policy
   WatermarkSource watermark = WatermarkSource::kEvent;
   // The online engine behind POST /v1/events (docs/SERVE.md, "Ingest").
@@ -68,6 +106,13 @@ struct ServeConfig {
   std::string state_dir;  // resolved
   bool state_sync = false;
   uint64_t state_checkpoint_bytes = uint64_t{64} << 20;
+
+  // Whether `hash` (of a presented secret) is one of the bouncer keys (admin
+  // tokens) in force. Safe while a reload publishes; every entry is compared
+  // in constant time, so the time does not tell which (or whether one)
+  // matched.
+  bool IsBouncerKey(const Sha256& hash) const noexcept;
+  bool IsAdminToken(const Sha256& hash) const noexcept;
 };
 
 // `base_dir` resolves relative paths (api_keys, enforcement); `source_name`

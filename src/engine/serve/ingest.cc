@@ -9,6 +9,7 @@
 
 #include "engine/common/json_writer.h"
 #include "engine/common/sha256.h"
+#include "engine/serve/admin.h"
 #include "engine/serve/log.h"
 
 namespace hw::serve {
@@ -167,13 +168,9 @@ IngestTotals IngestService::totals() const {
 }
 
 bool IngestService::Authorized(const Request& req) const {
-  std::string_view auth = req.Header("authorization");
-  if (auth.size() <= 7 || strncasecmp(auth.data(), "bearer ", 7) != 0) return false;
-  auth.remove_prefix(7);
-  const Sha256 h = Sha256Of(auth);
-  bool ok = false;
-  for (const Sha256& t : config_.admin_tokens) ok |= SameHash(t, h);
-  return ok;
+  // The admin tokens in force, as the decisions API reads them (a SIGHUP
+  // reload replaces them for every endpoint at once).
+  return HasAdminToken(config_, req);
 }
 
 bool IngestService::Fold(std::string_view body, const state::SourcePosition* position,
@@ -221,7 +218,7 @@ std::optional<state::SourcePosition> IngestService::Position(const std::string& 
 
 void IngestService::Snapshot(const Request& req, Response& resp) {
   if (!Authorized(req)) {
-    resp.Error(req.HasHeader("authorization") ? 403 : 401, "an admin token is required");
+    RefuseNonAdmin(req, resp);
     return;
   }
   if (state_ == nullptr) {
@@ -278,12 +275,7 @@ void IngestService::Snapshot(const Request& req, Response& resp) {
 
 void IngestService::Post(const Request& req, Response& resp) {
   if (!Authorized(req)) {
-    if (req.HasHeader("authorization")) {
-      resp.Error(403, "not an admin token");
-    } else {
-      resp.Error(401, "an admin token is required (Authorization: Bearer)");
-      resp.AddHeader("WWW-Authenticate", "Bearer");
-    }
+    RefuseNonAdmin(req, resp);  // a bouncer key is a credential: 403, as on the decisions API
     return;
   }
   std::unique_lock lock(mu_, std::defer_lock);

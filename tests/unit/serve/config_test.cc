@@ -92,6 +92,31 @@ TEST(ServeConfig, CodedErrors) {
   EXPECT_NE(missing.status().message().find("/nonexistent/serve.yaml"), std::string::npos);
 }
 
+// The credentials in force are the loaded lists until a reload publishes
+// others, which then replace them whole; a copy of the config is unpublished.
+TEST(ServeConfig, PublishedAuthReplacesTheLoadedSecrets) {
+  auto c = ParseServeConfig("version: 1\nauth: {bouncer_keys: [" + ToHex(Sha256Of("bnc-1")) +
+                                "], admin_tokens: [" + ToHex(Sha256Of("adm-1")) + "]}\n",
+                            "c.yaml", "");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ServeConfig& config = c.value();
+  EXPECT_TRUE(config.IsAdminToken(Sha256Of("adm-1")));
+  EXPECT_TRUE(config.IsBouncerKey(Sha256Of("bnc-1")));
+  EXPECT_FALSE(config.IsAdminToken(Sha256Of("bnc-1")));  // a bouncer key never writes
+  EXPECT_FALSE(config.IsBouncerKey(Sha256Of("adm-1")));
+  const AuthSecrets next{{Sha256Of("bnc-2")}, {Sha256Of("adm-2"), Sha256Of("adm-3")}};
+  config.published_auth.Publish(&next);
+  EXPECT_FALSE(config.IsAdminToken(Sha256Of("adm-1")));
+  EXPECT_FALSE(config.IsBouncerKey(Sha256Of("bnc-1")));
+  EXPECT_TRUE(config.IsAdminToken(Sha256Of("adm-2")));
+  EXPECT_TRUE(config.IsAdminToken(Sha256Of("adm-3")));
+  EXPECT_TRUE(config.IsBouncerKey(Sha256Of("bnc-2")));
+  const ServeConfig copy = config;
+  EXPECT_EQ(copy.published_auth.Load(), nullptr);
+  EXPECT_TRUE(copy.IsAdminToken(Sha256Of("adm-1")));
+  EXPECT_FALSE(copy.IsAdminToken(Sha256Of("adm-2")));
+}
+
 TEST(ApiKeys, LooksUpByHashOnly) {
   const std::string text = "{\"key.sha256\":\"" + ToHex(Sha256Of("sk-live-1")) +
                            "\",\"user.id\":\"acct_1\",\"note\":{\"x\":1}}\n\n" +

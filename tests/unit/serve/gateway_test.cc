@@ -252,6 +252,51 @@ TEST_F(GatewayTest, DecisionsApiAuth) {
   EXPECT_EQ(on_check->status, 404);
 }
 
+// Every admin-only endpoint answers a caller without an admin token the
+// same way: 401 + WWW-Authenticate only when no credential at all was
+// presented, 403 "not an admin token" for any credential that is not one -
+// a bouncer key included (POST /v1/events answered it 401).
+TEST_F(GatewayTest, AdminOnlyEndpointsAgreeOn401And403) {
+  Start();
+  auto raw = [](const std::string& method, const std::string& target, const std::string& body,
+                const std::string& headers) {
+    return method + " " + target + " HTTP/1.1\r\nHost: t\r\n" + headers +
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  };
+  const struct {
+    const char* method;
+    const char* target;
+    const char* body;
+    int ok;  // the admin's answer
+  } endpoints[] = {
+      {"POST", "/v1/events", "", 200},
+      {"POST", "/v1/decisions", R"({"account":"x","action":"monitor"})", 201},
+      {"DELETE", "/v1/decisions/999", "", 404},
+      {"POST", "/v1/decisions/999/lift", "", 404},
+      {"GET", "/v1/console/summary", "", 200},
+  };
+  for (const auto& e : endpoints) {
+    const std::string what = std::string(e.method) + " " + e.target;
+    auto none = Admin(raw(e.method, e.target, e.body, ""));
+    ASSERT_TRUE(none) << what;
+    EXPECT_EQ(none->status, 401) << what;
+    EXPECT_EQ(none->Header("www-authenticate"), "Bearer") << what;
+    for (const std::string& cred :
+         {Key(kBouncer), Key("unknown-key"), Auth("nope"), Auth(kBouncer),
+          std::string("Authorization: Basic YWRtaW46YWRtaW4=\r\n"), Key(kAdmin)}) {
+      auto r = Admin(raw(e.method, e.target, e.body, cred));
+      ASSERT_TRUE(r) << what << " with " << cred;
+      EXPECT_EQ(r->status, 403) << what << " with " << cred;
+      EXPECT_EQ(r->body, "{\"error\":\"not an admin token\"}") << what << " with " << cred;
+      EXPECT_FALSE(r->Has("www-authenticate")) << what << " with " << cred;
+    }
+    // A bouncer key beside the admin token does not spoil it.
+    auto admin = Admin(raw(e.method, e.target, e.body, Auth(kAdmin) + Key(kBouncer)));
+    ASSERT_TRUE(admin) << what;
+    EXPECT_EQ(admin->status, e.ok) << what << ": " << admin->body;
+  }
+}
+
 TEST_F(GatewayTest, DecisionsApiCreateListStreamDelete) {
   Start();
   auto created = Admin(
