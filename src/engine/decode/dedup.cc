@@ -1,19 +1,131 @@
 #include "engine/decode/dedup.h"
 
-#include <absl/container/flat_hash_set.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
+#include <new>
+#include <utility>
 
 #include "engine/common/hash.h"
 
 namespace hw::decode {
 
+namespace {
+
+// A set of 64-bit keys of a fixed capacity: open addressing over buckets of
+// eight slots (one cache line), probed bucket after bucket; 0 marks an empty
+// slot (the key 0 is kept by a flag). Filled to at most 7/8 of its slots,
+// without deletions, so a probe ends at the first empty slot. A lookup costs
+// one cache miss; a table of whole huge pages (2 MiB and up) also spares the
+// TLB miss that each lookup in a table of this size would cost otherwise.
+class KeySet {
+ public:
+  KeySet() = default;
+  ~KeySet() { std::free(slots_); }
+  KeySet(const KeySet&) = delete;
+  KeySet& operator=(const KeySet&) = delete;
+  void Swap(KeySet& o) noexcept {
+    std::swap(slots_, o.slots_);
+    std::swap(shift_, o.shift_);
+    std::swap(bytes_, o.bytes_);
+    std::swap(size_, o.size_);
+    std::swap(zero_, o.zero_);
+  }
+
+  bool allocated() const noexcept { return slots_ != nullptr; }
+  size_t size() const noexcept { return size_; }
+
+  // Room for `capacity` keys, empty. Allocates only here.
+  void Allocate(size_t capacity) {
+    constexpr size_t kHugePage = size_t{2} << 20;
+    const size_t buckets = std::max<size_t>(2, std::bit_ceil((capacity + 6) / 7));
+    bytes_ = buckets * kBucketBytes;
+    const bool huge = bytes_ >= kHugePage;
+    const size_t align = huge ? kHugePage : kBucketBytes;
+    const size_t bytes = (bytes_ + align - 1) / align * align;
+    slots_ = static_cast<uint64_t*>(std::aligned_alloc(align, bytes));
+    if (slots_ == nullptr) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    if (huge) ::madvise(slots_, bytes, MADV_HUGEPAGE);
+#endif
+    shift_ = 64 - std::countr_zero(buckets);
+    Clear();
+  }
+  void Clear() noexcept {
+    if (slots_ != nullptr) std::memset(slots_, 0, bytes_);
+    size_ = 0;
+    zero_ = false;
+  }
+
+  bool Contains(uint64_t key) const noexcept {
+    if (key == 0) return zero_;
+    if (slots_ == nullptr) return false;
+    return Probe(key).found;
+  }
+  // Inserts `key`; false when it was present. The table must be allocated and
+  // hold fewer keys than its capacity.
+  bool Insert(uint64_t key) noexcept {
+    if (key == 0) {
+      if (zero_) return false;
+      zero_ = true;
+      ++size_;
+      return true;
+    }
+    const Found f = Probe(key);
+    if (f.found) return false;
+    *f.slot = key;
+    ++size_;
+    return true;
+  }
+  void Prefetch(uint64_t key, bool for_write) const noexcept {
+    if (slots_ == nullptr) return;
+    const uint64_t* b = slots_ + Bucket(key) * kSlots;
+    if (for_write) {
+      __builtin_prefetch(b, 1, 3);
+    } else {
+      __builtin_prefetch(b, 0, 3);
+    }
+  }
+
+ private:
+  static constexpr size_t kSlots = 8;
+  static constexpr size_t kBucketBytes = kSlots * sizeof(uint64_t);
+
+  struct Found {
+    bool found;
+    uint64_t* slot;  // the key's slot, or the empty slot that ended the probe
+  };
+  size_t Bucket(uint64_t key) const noexcept {
+    return static_cast<size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_);
+  }
+  Found Probe(uint64_t key) const noexcept {
+    const size_t mask = bytes_ / kBucketBytes - 1;
+    for (size_t b = Bucket(key);; b = (b + 1) & mask) {
+      uint64_t* s = slots_ + b * kSlots;
+      for (size_t j = 0; j < kSlots; ++j) {
+        if (s[j] == key) return {true, s + j};
+        if (s[j] == 0) return {false, s + j};
+      }
+    }
+  }
+
+  uint64_t* slots_ = nullptr;
+  int shift_ = 64;
+  size_t bytes_ = 0;
+  size_t size_ = 0;
+  bool zero_ = false;
+};
+
+}  // namespace
+
 struct DuplicateFilter::Shard {
   std::mutex mu;
-  absl::flat_hash_set<uint64_t> current;
-  absl::flat_hash_set<uint64_t> old;
+  KeySet current;
+  KeySet old;
 };
 
 DuplicateFilter::DuplicateFilter(const DuplicateFilterOptions& options) {
@@ -35,19 +147,29 @@ bool DuplicateFilter::SeenBeforeHash(uint64_t hash) noexcept {
   // High bits pick the shard; the set itself hashes the whole value again.
   Shard& s = shards_[shard_count_ == 1 ? 0 : hash >> shard_shift_];
   std::lock_guard<std::mutex> lock(s.mu);
-  if (s.old.contains(hash)) return true;
+  if (s.old.Contains(hash)) return true;
   if (s.current.size() >= shard_capacity_) {
     // Rotate: the full generation becomes the old one. Checking old first
     // above keeps ids of the dropped generation out of the window only
     // after they have been known for shard_capacity_ insertions.
-    if (s.current.contains(hash)) return true;
-    std::swap(s.current, s.old);
-    s.current.clear();  // releases the array of the dropped generation
-    s.current.reserve(shard_capacity_);
-  } else if (s.current.capacity() == 0) {
-    s.current.reserve(shard_capacity_);
+    if (s.current.Contains(hash)) return true;
+    s.current.Swap(s.old);
+    // The dropped generation's table is reused, emptied.
+    if (s.current.allocated()) {
+      s.current.Clear();
+    } else {
+      s.current.Allocate(shard_capacity_);
+    }
+  } else if (!s.current.allocated()) {
+    s.current.Allocate(shard_capacity_);
   }
-  return !s.current.insert(hash).second;
+  return !s.current.Insert(hash);
+}
+
+void DuplicateFilter::Prefetch(uint64_t hash) const noexcept {
+  const Shard& s = shards_[shard_count_ == 1 ? 0 : hash >> shard_shift_];
+  if (s.old.size() != 0) s.old.Prefetch(hash, false);
+  s.current.Prefetch(hash, true);
 }
 
 size_t DuplicateFilter::size() const {

@@ -11,12 +11,13 @@
 // between the two deliveries. False positives need a 64-bit hash collision
 // (probability about n^2 / 2^65 for n ids in the window: ~4e-7 for 4 million).
 //
-// Memory: each generation of a shard is reserved for capacity / shards ids
-// in an absl::flat_hash_set<uint64_t> (9 bytes per slot, slots = the next
-// power of two above 8/7 of the capacity), so the total is about
-// 2 * 9 * 2^ceil(log2(capacity * 8 / 7)) bytes: 75 MiB for the default
-// capacity (3,670,016 = 7/8 * 2^22), reached once the filter has seen that
-// many ids.
+// Memory: each generation of a shard is a table of 8-byte slots for
+// capacity / shards ids (slots: 8 times the power of two at or above 1/7 of
+// that, so a table is at most 7/8 full), allocated at the shard's first id
+// and reused when the generations rotate, so the total is about
+// 2 * 8 * 2^ceil(log2(capacity * 8 / 7)) bytes: 64 MiB for the default
+// capacity (3,670,016 = 7/8 * 2^22). Tables of 2 MiB and more are advised
+// onto huge pages: each lookup is a random access.
 //
 // Thread safety: SeenBefore may be called from several threads; each shard
 // has its own mutex (shard = high bits of the hash), so two decode threads
@@ -49,6 +50,11 @@ class DuplicateFilter {
   bool SeenBefore(std::string_view id) noexcept;
   // Same with a precomputed hw::Hash64(id).
   bool SeenBeforeHash(uint64_t hash) noexcept;
+  // Starts loading the memory that SeenBeforeHash(hash) will read, so that a
+  // caller checking a batch of ids can overlap their cache misses (one per
+  // id: the sets are far larger than the caches). Takes no lock: only for a
+  // filter that no other thread uses meanwhile.
+  void Prefetch(uint64_t hash) const noexcept;
 
   // Distinct ids currently remembered (both generations).
   size_t size() const;

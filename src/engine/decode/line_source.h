@@ -71,7 +71,10 @@ class Chunk {
   friend class LineSource;
   // Ensures capacity() >= bytes, keeping the first `keep` bytes.
   void Reserve(size_t bytes, size_t keep);
-  std::unique_ptr<char[]> buf_;
+  struct Free {
+    void operator()(char* p) const noexcept;
+  };
+  std::unique_ptr<char[], Free> buf_;
   size_t capacity_ = 0;  // usable bytes, excluding the kPadding slack
   size_t size_ = 0;
   uint64_t first_line_ = 1;

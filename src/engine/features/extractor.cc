@@ -15,6 +15,9 @@ FeatureExtractor::FeatureExtractor(const RulePack& pack) : pack_(pack) {
   if (hs_alloc_scratch(pack_.database(), &scratch_) != HS_SUCCESS)
     throw std::runtime_error("cannot allocate Hyperscan scratch");
   seen_.assign((pack_.rules().size() + 63) / 64, 0);
+  system_cache_.resize(2 * kSystemSets);
+  system_scores_.resize(2 * kSystemSets);
+  system_recent_.assign(kSystemSets, 0);
   for (const Category& c : pack_.categories()) {
     slot_of_category_.push_back(
         static_cast<uint16_t>(c.kind == CategoryKind::kFrame ? c.bit : kMaxCategories + c.bit));
@@ -72,18 +75,34 @@ void FeatureExtractor::Extract(const Event& ev, RequestFeatures* out, bool scan_
   // describes the product more than this request.
   if (!ev.system_text.empty()) {
     const uint64_t h = Hash64(ev.system_text);
-    SystemEntry& e = system_cache_[h % system_cache_.size()];
-    if (e.text_hash != h || e.chars != ev.system_text.size()) {
-      e.text_hash = h;
-      e.chars = static_cast<uint32_t>(ev.system_text.size());
-      e.template_fp = TemplateFingerprint(ev.system_text, kWholeText);
-      Scan(ev.system_text, Scope::kSystem, 0.5f);
-      e.scores = scores_;
-    } else {
-      scores_ = e.scores;
+    const auto chars = static_cast<uint32_t>(ev.system_text.size());
+    const size_t set = h % kSystemSets;
+    size_t slot = 2 * set;
+    if (system_cache_[slot].text_hash != h || system_cache_[slot].chars != chars) ++slot;
+    SystemEntry* e = &system_cache_[slot];
+    if (e->text_hash != h || e->chars != chars) {
+      // Miss: replace the way not used last.
+      slot = 2 * set + (system_recent_[set] ^ 1u);
+      e = &system_cache_[slot];
+      e->text_hash = h;
+      e->chars = chars;
+      e->scored = false;
+      e->template_fp = TemplateFingerprint(ev.system_text, kWholeText);
     }
-    f.system_template = e.template_fp;
-    f.system_chars = e.chars;
+    system_recent_[set] = static_cast<uint8_t>(slot & 1);
+    // The scan of a cached text is deferred to the first request that wants
+    // rule evidence: skipped requests use only the fingerprint.
+    if (scan_rules) {
+      if (!e->scored) {
+        Scan(ev.system_text, Scope::kSystem, 0.5f);
+        system_scores_[slot] = scores_;
+        e->scored = true;
+      } else {
+        scores_ = system_scores_[slot];
+      }
+    }
+    f.system_template = e->template_fp;
+    f.system_chars = e->chars;
   }
 
   if (!ev.prompt_text.empty()) {

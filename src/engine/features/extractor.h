@@ -44,10 +44,15 @@ class FeatureExtractor {
  private:
   struct SystemEntry {
     uint64_t text_hash = 0;
-    uint32_t chars = 0;
+    uint32_t chars = 0;   // 0: empty slot (a cached text is never empty)
+    bool scored = false;  // scores filled (only once a scanned request needs them)
     uint64_t template_fp = 0;
-    std::array<float, 2 * kMaxCategories> scores{};
   };
+  // System prompts cached: 2-way set-associative by content hash. A log
+  // interleaves hundreds of products' prompts (popular apps, coding agents,
+  // campaigns; the simulator's carry over 400), more than a 64-entry cache
+  // kept: every miss costs a whole-text fingerprint and rule scan.
+  static constexpr size_t kSystemSets = 1024;
 
   void Scan(std::string_view text, Scope scope, float factor) noexcept;
   void Accumulate(unsigned id) noexcept;
@@ -65,7 +70,9 @@ class FeatureExtractor {
   // Rules already counted for the text being scanned, so that a rule
   // matching both the head and the tail of a long prompt counts once.
   std::vector<uint64_t> seen_;
-  std::array<SystemEntry, 64> system_cache_{};
+  std::vector<SystemEntry> system_cache_;  // kSystemSets * 2: a set's two ways side by side
+  std::vector<std::array<float, 2 * kMaxCategories>> system_scores_;  // per entry
+  std::vector<uint8_t> system_recent_;                                // per set: the way used last
 };
 
 }  // namespace hw::features

@@ -7,11 +7,15 @@
 #include <cstring>
 
 #include "engine/common/hash.h"
+#include "engine/common/ipv4.h"
 #include "engine/common/rng.h"
 
 namespace hw::fingerprint {
 
 uint64_t SubnetKey(std::string_view address) noexcept {
+  if (uint32_t host = 0; ParsePlainIpv4(address, &host)) {
+    return (uint64_t{4} << 32) | (host & 0xffffff00u);
+  }
   char buf[64];
   if (address.empty() || address.size() >= sizeof buf) return 0;
   std::memcpy(buf, address.data(), address.size());
@@ -95,6 +99,8 @@ void AccountState::Update(const Observation& ob) noexcept {
   }
   if (ob.temperature >= 0) {
     ++temperature_requests;
+    // Non-negative (checked above), so + 0.5 rounds as lround would.
+    // NOLINTNEXTLINE(bugprone-incorrect-roundings)
     const auto t = static_cast<uint64_t>(std::min(ob.temperature, 100.0) * 100 + 0.5);
     temperature_sum += t;
     temperature_sumsq += t * t;

@@ -151,6 +151,10 @@ struct Pending {
   uint32_t begin, end;  // the line in the chunk, to decode it again for an example prompt
 };
 
+// How many observations ahead of the duplicate check its memory is
+// prefetched: enough to cover a cache miss with the checks in between.
+constexpr size_t kPrefetchAhead = 8;
+
 // Bounds of the text books (fingerprint::NameBook) per shard: model names,
 // user agents, and one masked example prompt per repeated template.
 constexpr size_t kModelNames = 256, kAgentNames = 4096, kNameBytes = 256;
@@ -211,7 +215,20 @@ class Worker {
     const std::string_view data = chunk.data();
     Event ev;
     features::RequestFeatures f;
-    for (const LineRef& ref : shared_chunk.shard_lines[index_]) {
+    const std::vector<LineRef>& refs = shared_chunk.shard_lines[index_];
+    for (size_t k = 0; k < refs.size(); ++k) {
+      const LineRef& ref = refs[k];
+      if (k + 1 < refs.size()) {
+        // The next line of this shard: its first cache lines and its last
+        // byte (read first, for a '\r'), which the hardware prefetcher cannot
+        // guess (the other shards' lines lie between).
+        const char* next = data.data() + refs[k + 1].begin;
+        __builtin_prefetch(next);
+        __builtin_prefetch(next + 64);
+        __builtin_prefetch(next + 128);
+        __builtin_prefetch(next + 192);
+        __builtin_prefetch(data.data() + refs[k + 1].end - 1);
+      }
       std::string_view line = data.substr(ref.begin, ref.end - ref.begin);
       const uint64_t line_no = chunk.first_line() + ref.index;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -233,7 +250,11 @@ class Worker {
     // Duplicates: a redelivered request carries its account's id, so it is
     // in this shard; each shard remembers its own ids, in input order.
     uint64_t duplicates = 0;
-    for (const Pending& p : pending_) {
+    for (size_t i = 0; i < pending_.size(); ++i) {
+      if (i + kPrefetchAhead < pending_.size() && pending_[i + kPrefetchAhead].ob.response_id) {
+        dedup_.Prefetch(pending_[i + kPrefetchAhead].ob.response_id);
+      }
+      const Pending& p = pending_[i];
       if (p.ob.response_id && dedup_.SeenBeforeHash(p.ob.response_id)) {
         ++duplicates;
       } else {
@@ -315,6 +336,11 @@ void RouteLines(uint32_t shards, SharedChunk* c) {
   const std::vector<uint32_t>& ends = c->chunk.line_ends();
   uint32_t begin = 0;
   for (uint32_t i = 0; i < ends.size(); ++i) {
+    // The key sits near a line's start, which the line scan has long
+    // evicted: load the starts of the lines ahead meanwhile.
+    if (shards > 1 && i + kPrefetchAhead < ends.size()) {
+      __builtin_prefetch(data.data() + ends[i + kPrefetchAhead - 1] + 1);
+    }
     const uint32_t end = ends[i];
     const uint32_t shard =
         shards == 1
@@ -365,11 +391,13 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
   ChunkPool pool;
   const auto n = static_cast<uint32_t>(std::max(1, options.threads));
   std::vector<std::unique_ptr<Worker>> workers;
+  workers.reserve(n);
   for (uint32_t i = 0; i < n; ++i)
     workers.push_back(std::make_unique<Worker>(i, pack, options.sampler,
                                                std::max<size_t>(1024, options.dedup_capacity / n),
                                                shared, pool));
   std::vector<std::thread> threads;
+  threads.reserve(workers.size());
   for (auto& w : workers) threads.emplace_back([&w] { w->Run(); });
 
   Status read_status;

@@ -36,7 +36,7 @@ struct AnalyzeOptions {
   int threads = 2;
   // Which requests get the rule-pack scan; ContentSampler::ScanAll() for all.
   features::ContentSampler sampler;
-  size_t chunk_bytes = size_t{16} << 20;
+  size_t chunk_bytes = size_t{4} << 20;
   // Response ids remembered per generation, shared out among the shards.
   size_t dedup_capacity = size_t{8} << 20;
 };

@@ -16,7 +16,7 @@ OnlineOptions Checked(OnlineOptions o) {
 }  // namespace
 
 OnlineEngine::OnlineEngine(const EngineSpec& spec, const decide::EnforcementPolicy& enforcement,
-                           const decode::Registry* registry, OnlineOptions options,
+                           const decode::Registry* registry, const OnlineOptions& options,
                            StoreAccess access)
     : spec_(spec),
       registry_(registry),

@@ -118,7 +118,7 @@ class OnlineEngine {
   // Decisions go to the engine's own store (decisions()) unless `access` is
   // given, in which case they go to the store it reaches.
   OnlineEngine(const EngineSpec& spec, const decide::EnforcementPolicy& enforcement,
-               const decode::Registry* registry, OnlineOptions options,
+               const decode::Registry* registry, const OnlineOptions& options,
                StoreAccess access = nullptr);
   ~OnlineEngine();
   OnlineEngine(const OnlineEngine&) = delete;
