@@ -357,6 +357,7 @@ void HourChart(Page& p, const share::CampaignRecord& c, const share::Baseline& b
     return v;
   };
   std::vector<std::string> cats;
+  cats.reserve(24);
   for (int h = 0; h < 24; ++h) cats.push_back(fmt::format("{:02d}", h));
   Chart chart;
   chart.title = "Hour-of-day profile, campaign " + c.id;

@@ -143,6 +143,8 @@ size_t EscapeJson(const unsigned char* s, size_t n, Room&& room) noexcept {
     if (c >= 0x80) {
       const size_t len = Utf8SeqLen(s + i, n - i);
       if (len == 0) {
+        // U+FFFD into a JSON literal, not a C string.
+        // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
         std::memcpy(d + o, "\xEF\xBF\xBD", 3);
         o += 3;
         ++i;

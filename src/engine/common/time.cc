@@ -215,9 +215,9 @@ std::string FormatDate(TimeUs t) {
 }
 
 std::string FormatLongDate(TimeUs t) {
-  static const char* kMonths[] = {"January",   "February", "March",    "April",
-                                  "May",       "June",     "July",     "August",
-                                  "September", "October",  "November", "December"};
+  static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
   const Civil c = CivilFromDays(FloorDiv(t, kUsPerDay));
   return std::string(kMonths[c.m - 1]) + " " + std::to_string(c.d) + ", " + std::to_string(c.y);
 }

@@ -60,6 +60,7 @@ uint64_t DecisionStore::Add(Decision d) {
   return id;
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): moved into by_id_ below
 void DecisionStore::Restore(Decision d) {
   next_id_ = std::max(next_id_, d.id + 1);
   if (d.origin == Origin::kEngine) offences_[d.account + '\0' + d.profile]++;

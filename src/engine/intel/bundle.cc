@@ -179,7 +179,7 @@ std::string BaseName(const std::string& path) {
 }
 
 // Builds the compiled form from the bundle's objects.
-PartnerIntel Compile(std::vector<RawObject> raw, const std::string& path) {
+PartnerIntel Compile(const std::vector<RawObject>& raw, const std::string& path) {
   // One version per id: the latest `modified`, ties to the later object.
   std::unordered_map<std::string, size_t> by_id;
   std::vector<const RawObject*> objects;

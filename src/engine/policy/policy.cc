@@ -34,18 +34,18 @@ constexpr const char* kChannelPhrases[kChannels] = {"shared payment instruments"
 
 // Feature names each scorer knows; a policy naming another is rejected.
 const std::vector<std::string>& AccountFeatureNames() {
-  static const std::vector<std::string> k = {"elicitation",    "capability_focus", "volume",
-                                             "template_reuse", "output_ratio",     "max_tokens",
-                                             "fast_ramp",      "flat_hours",       "throttled",
-                                             "new_model_rush", "program_tier"};
-  return k;
+  static const std::vector<std::string> kNames = {
+      "elicitation",  "capability_focus", "volume",      "template_reuse",
+      "output_ratio", "max_tokens",       "fast_ramp",   "flat_hours",
+      "throttled",    "new_model_rush",   "program_tier"};
+  return kNames;
 }
 const std::vector<std::string>& CampaignFeatureNames() {
-  static const std::vector<std::string> k = {
+  static const std::vector<std::string> kNames = {
       "size",           "elicitation",  "template_sharing", "synchrony",
       "shared_payment", "signup_burst", "capability_focus", "volume",
       "account_score",  "fast_ramp",    "new_model_rush",   "profile"};
-  return k;
+  return kNames;
 }
 
 using spec::CheckKeys;
@@ -210,8 +210,8 @@ Result<Policy> LoadPolicy(const std::string& path) {
 }
 
 const std::string& DefaultPolicyText() {
-  static const std::string text = kDefaultPolicyYaml;
-  return text;
+  static const std::string kText = kDefaultPolicyYaml;
+  return kText;
 }
 
 Result<Policy> DefaultPolicy() {

@@ -222,6 +222,8 @@ void BundleWriter::WriteCampaign(const ExportedCampaign& e,
     objective += ", targeting " + targets + " of requests";
   }
   w_->Key("objective").String(objective);
+  // Scores are in [0, 1], so + 0.5 rounds as lround would.
+  // NOLINTNEXTLINE(bugprone-incorrect-roundings)
   w_->Key("confidence").Int(static_cast<int64_t>(c.score * 100 + 0.5));
   End();
 

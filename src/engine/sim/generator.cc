@@ -268,15 +268,15 @@ uint32_t DrawPopular(Rng& r, uint32_t n) {
 
 // Seconds into a local day drawn from the human hour profile.
 int64_t DrawHumanSecond(Rng& r) {
-  static const auto cumulative = [] {
+  static const auto kCumulative = [] {
     std::array<double, 24> c{};
     double t = 0;
     for (int h = 0; h < 24; ++h) c[h] = (t += kHumanHours[h]);
     return c;
   }();
-  const double u = r.Uniform() * cumulative[23];
+  const double u = r.Uniform() * kCumulative[23];
   int h = 0;
-  while (h < 23 && u >= cumulative[h]) ++h;
+  while (h < 23 && u >= kCumulative[h]) ++h;
   return h * 3600 + static_cast<int64_t>(r.Below(3600));
 }
 
@@ -563,30 +563,30 @@ void Generator::Impl::SetupPersona(uint32_t pi) {
   std::vector<Group> gs(groups);
   for (uint32_t g = 0; g < groups; ++g) {
     Rng r(MixSeed(seed, 0x9a0u + pi, g));
-    Group& G = gs[g];
-    G.country = static_cast<uint8_t>(DrawCountry(r));
-    G.address = RandomPublicIpv4(r.Next());
-    G.created = sc.start - static_cast<TimeUs>(r.Uniform() * 600) * kUsPerDay;
+    Group& grp = gs[g];
+    grp.country = static_cast<uint8_t>(DrawCountry(r));
+    grp.address = RandomPublicIpv4(r.Next());
+    grp.created = sc.start - static_cast<TimeUs>(r.Uniform() * 600) * kUsPerDay;
     switch (p.kind) {
       case PersonaKind::kUniversityClass:
-        G.domain = AddDomain(MadeUpName(r.Next(), ".edu"));
+        grp.domain = AddDomain(MadeUpName(r.Next(), ".edu"));
         // A class signs up in the same week, some just before the log starts.
-        G.created =
+        grp.created =
             sc.start + static_cast<TimeUs>((r.Uniform() * (sc.days + 10.0) - 10) * kUsPerDay);
         break;
       case PersonaKind::kStartupTeam:
       case PersonaKind::kEnterpriseBatch:
       case PersonaKind::kEvalHarness:
-        G.org = r.Next() | 1;
-        G.payment = r.Next() | 1;
-        G.domain = AddDomain(MadeUpName(r.Next(), kTlds[r.Below(std::size(kTlds))]));
+        grp.org = r.Next() | 1;
+        grp.payment = r.Next() | 1;
+        grp.domain = AddDomain(MadeUpName(r.Next(), kTlds[r.Below(std::size(kTlds))]));
         if (p.kind == PersonaKind::kEnterpriseBatch) {
-          G.prompt = AddPrompt(SystemKind::kCompanyProduct, r.Next(), Language::kEnglish);
+          grp.prompt = AddPrompt(SystemKind::kCompanyProduct, r.Next(), Language::kEnglish);
         } else if (p.kind == PersonaKind::kEvalHarness) {
-          G.prompt = AddPrompt(SystemKind::kGrader, r.Next(), Language::kEnglish);
+          grp.prompt = AddPrompt(SystemKind::kGrader, r.Next(), Language::kEnglish);
         }
         if (p.kind == PersonaKind::kStartupTeam) {
-          G.created =
+          grp.created =
               sc.start + static_cast<TimeUs>((r.Uniform() * (sc.days + 60.0) - 60) * kUsPerDay);
         }
         break;
@@ -600,11 +600,11 @@ void Generator::Impl::SetupPersona(uint32_t pi) {
     a.src = Src::kPersona;
     a.spec = pi;
     const uint32_t g = i / p.group_size;
-    const Group& G = gs[g];
+    const Group& grp = gs[g];
     a.group = p.group_size > 1 ? g : kNone32;
     a.tier = static_cast<uint8_t>(Draw(p.tiers, r));
     a.verification = static_cast<uint8_t>(Draw(p.verification, r));
-    a.country = p.group_size > 1 ? G.country : static_cast<uint8_t>(DrawCountry(r));
+    a.country = p.group_size > 1 ? grp.country : static_cast<uint8_t>(DrawCountry(r));
     a.language = r.Chance(p.non_english)
                      ? (kCountries[a.country].language != Language::kEnglish
                             ? kCountries[a.country].language
@@ -638,22 +638,22 @@ void Generator::Impl::SetupPersona(uint32_t pi) {
         break;
       }
       case PersonaKind::kEnterpriseBatch:
-        a.system_prompt = G.prompt;
+        a.system_prompt = grp.prompt;
         a.ua = kUaBatch;
         a.max_tokens = 512;
         a.temperature_x10 = 0;
         break;
       case PersonaKind::kEvalHarness:
-        a.system_prompt = r.Chance(0.5) ? G.prompt : kNone32;
+        a.system_prompt = r.Chance(0.5) ? grp.prompt : kNone32;
         a.ua = kUaEval;
         a.max_tokens = 4096;
         a.temperature_x10 = 0;
         break;
       case PersonaKind::kUniversityClass:
-        a.created = G.created + static_cast<TimeUs>(r.Uniform() * 7 * kUsPerDay);
-        a.address = G.address;  // the campus NAT
+        a.created = grp.created + static_cast<TimeUs>(r.Uniform() * 7 * kUsPerDay);
+        a.address = grp.address;  // the campus NAT
         a.ipv6 = false;
-        a.domain = r.Chance(0.9) ? G.domain : a.domain;
+        a.domain = r.Chance(0.9) ? grp.domain : a.domain;
         a.payment = 0;
         a.system_prompt = kNone32;
         break;
@@ -664,15 +664,16 @@ void Generator::Impl::SetupPersona(uint32_t pi) {
       default:
         break;
     }
-    if (G.org != 0) {
-      a.org = G.org;
-      a.payment = G.payment;  // the company card
-      a.domain = G.domain;
-      a.address = RandomPublicIpv4((static_cast<uint64_t>(G.address) & ~0xffULL) + r.Below(8) + 1);
-      a.address = (G.address & 0xffffff00u) | (a.address & 0xffu);  // the office /24
+    if (grp.org != 0) {
+      a.org = grp.org;
+      a.payment = grp.payment;  // the company card
+      a.domain = grp.domain;
+      a.address =
+          RandomPublicIpv4((static_cast<uint64_t>(grp.address) & ~0xffULL) + r.Below(8) + 1);
+      a.address = (grp.address & 0xffffff00u) | (a.address & 0xffu);  // the office /24
       a.ipv6 = false;
       if (p.kind == PersonaKind::kStartupTeam) {
-        a.created = G.created + static_cast<TimeUs>(r.Uniform() * 20 * kUsPerDay);
+        a.created = grp.created + static_cast<TimeUs>(r.Uniform() * 20 * kUsPerDay);
       }
     }
     accounts.push_back(a);
@@ -952,7 +953,8 @@ void Generator::Impl::Render(const Pending& ev, OutBuf& out, RenderState& st) co
   spec.body_chars_max = kBodyCharsMax;
   bool agentic = false, tools = false;
   bool attack = false;
-  int temperature_x10 = a.temperature_x10;  // -1: not sent
+  // NOLINTNEXTLINE(bugprone-signed-char-misuse) a number, -1: not sent
+  int temperature_x10 = a.temperature_x10;
   uint32_t system_prompt = a.system_prompt;
   uint32_t address = a.address;
   uint16_t ua = a.ua;

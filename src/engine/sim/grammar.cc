@@ -1774,6 +1774,7 @@ __attribute__((target("avx2"))) char* WritePromptJsonAvx2(char* dst,
         d += 1;
       } else {
         static constexpr char kHex[] = "0123456789abcdef";
+        // NOLINTNEXTLINE(bugprone-not-null-terminated-result) JSON bytes
         std::memcpy(e + 1, "u00", 3);
         e[4] = kHex[ch >> 4];
         e[5] = kHex[ch & 15];
@@ -1793,8 +1794,8 @@ __attribute__((target("avx2"))) char* WritePromptJsonAvx2(char* dst,
 
 char* WritePromptJson(char* dst, std::string_view view) noexcept {
 #if defined(HW_PROMPT_JSON_AVX2)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) return WritePromptJsonAvx2(dst, view);
+  static const bool kAvx2 = __builtin_cpu_supports("avx2");
+  if (kAvx2) return WritePromptJsonAvx2(dst, view);
 #endif
   return WriteJsonString(dst, view);
 }

@@ -86,6 +86,7 @@ enum Part : uint32_t {
 // result to the caller's string once.
 class Text {
  public:
+  // NOLINTNEXTLINE(readability-identifier-naming): named as std::string's
   static constexpr size_t npos = std::string::npos;
   // Bytes past the capacity that are always allocated and initialised, so
   // that readers may load 32 bytes at a time up to the end (WritePromptJson).

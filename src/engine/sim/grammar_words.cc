@@ -2109,17 +2109,17 @@ void Problem(Ctx& c, size_t budget) noexcept {
   const size_t start = c.out.size();
   uint32_t units = 0;
   uint64_t used = 0;
-  constexpr uint32_t n = std::size(kProblems);
-  static_assert(n <= 64);
-  while (units == 0 || (c.out.size() - start < budget && units < n)) {
+  constexpr uint32_t kN = std::size(kProblems);
+  static_assert(kN <= 64);
+  while (units == 0 || (c.out.size() - start < budget && units < kN)) {
     if (units == 1) c.out.insert(start, "1. ");
     if (units > 0) {
       c.out.append("\n\n");
       AppendUint(c.out, units + 1);
       c.out.append(". ");
     }
-    uint32_t i = static_cast<uint32_t>(c.rng.Below(n));
-    while (used >> i & 1) i = (i + 1) % n;
+    uint32_t i = static_cast<uint32_t>(c.rng.Below(kN));
+    while (used >> i & 1) i = (i + 1) % kN;
     used |= uint64_t{1} << i;
     ResetIds(c);
     EmitAt(c, kProblems[i]);

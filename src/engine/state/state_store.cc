@@ -32,7 +32,7 @@ std::string SeqKey(char prefix, uint64_t seq) {
   std::string k(9, '\0');
   k[0] = prefix;
   for (int i = 0; i < 8; ++i)
-    k[static_cast<size_t>(1 + i)] = static_cast<char>(seq >> (56 - 8 * i));
+    k[1 + static_cast<size_t>(i)] = static_cast<char>(seq >> (56 - 8 * i));
   return k;
 }
 
