@@ -43,3 +43,36 @@ wait_port() {
   done
   return 0
 }
+
+# ingest_serve_yaml [EXTRA_LINE]: WORK/serve.yaml for the ingest benchmarks:
+# serve on CHECK_PORT and ADMIN_PORT, 2 threads, 4 MiB bodies, admin token
+# "bench-admin" (its hash), the engine on WORK/accounts.jsonl with 60 s
+# detection periods, plus EXTRA_LINE (e.g. "state: {dir: state}").
+ingest_serve_yaml() {
+  local token_hash
+  token_hash=$(printf %s bench-admin | sha256sum | cut -c1-64)
+  cat >"$WORK/serve.yaml" <<YAML
+version: 1
+listen: {check: 127.0.0.1:$CHECK_PORT, admin: 127.0.0.1:$ADMIN_PORT}
+threads: 2
+limits: {max_body_bytes: 4194304}
+auth: {admin_tokens: [$token_hash]}
+engine: {accounts: accounts.jsonl, detect_period: 60s}
+${1:-}
+YAML
+}
+
+# start_checks OUT: wrk sending gateway checks (nginx auth_request style, a
+# random one of 100,000 account ids) to CHECK_PORT, 16 connections, until
+# killed (WRK is its pid); its report goes to OUT.
+start_checks() {
+  cat >"$WORK/check.lua" <<'LUA'
+math.randomseed(7)
+request = function()
+  return wrk.format("GET", "/nginx/check", {["x-account-id"] = "acct_" .. math.random(100000)})
+end
+LUA
+  wrk -t1 -c16 -d600s --latency -s "$WORK/check.lua" "http://127.0.0.1:$CHECK_PORT/" >"$1" 2>&1 &
+  # shellcheck disable=SC2034 # read by the caller
+  WRK=$!
+}

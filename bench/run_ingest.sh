@@ -27,18 +27,9 @@ CHECK_PORT=$(free_port); ADMIN_PORT=$(free_port); NGINX_PORT=$(free_port)
 EVENTS=$(wc -l <"$WORK/events.jsonl"); BYTES=$(stat -c %s "$WORK/events.jsonl")
 echo "== input: feb2026 scale $SCALE: $EVENTS events, $((BYTES / 1048576)) MiB"
 
-TOKEN_HASH=$(printf %s bench-admin | sha256sum | cut -c1-64)
 STATE_YAML=""
 [ "$STATE" = 1 ] && STATE_YAML="state: {dir: state}"
-cat >"$WORK/serve.yaml" <<YAML
-version: 1
-listen: {check: 127.0.0.1:$CHECK_PORT, admin: 127.0.0.1:$ADMIN_PORT}
-threads: 2
-limits: {max_body_bytes: 4194304}
-auth: {admin_tokens: [$TOKEN_HASH]}
-engine: {accounts: accounts.jsonl, detect_period: 60s}
-$STATE_YAML
-YAML
+ingest_serve_yaml "$STATE_YAML"
 "$BIN" serve --config "$WORK/serve.yaml" 2>"$WORK/serve.log" &
 PIDS+=($!)
 
@@ -90,17 +81,11 @@ dt = time.time() - t0
 print("%.3f %d %d %d" % (dt, accepted, busy, len(batches)))
 PY
 
-cat >"$WORK/check.lua" <<'LUA'
-math.randomseed(7)
-request = function()
-  return wrk.format("GET", "/nginx/check", {["x-account-id"] = "acct_" .. math.random(100000)})
-end
-LUA
-# Checks all along the ingest run (wrk stops after the given time).
-[ "${HW_BENCH_CHECKS:-1}" = 1 ] && wrk -t1 -c16 -d600s --latency -s "$WORK/check.lua" "http://127.0.0.1:$CHECK_PORT/" >"$WORK/wrk.txt" 2>&1 &
-WRK=$!
+# Checks all along the ingest run.
+WRK=""
+[ "${HW_BENCH_CHECKS:-1}" = 1 ] && start_checks "$WORK/wrk.txt"
 read -r HW_S HW_ACC HW_BUSY NB < <(python3 "$WORK/post.py" "$ADMIN_PORT" /v1/events "$WORK/events.jsonl")
-kill -INT "$WRK" 2>/dev/null || true; wait "$WRK" 2>/dev/null || true
+[ -n "$WRK" ] && { kill -INT "$WRK" 2>/dev/null || true; wait "$WRK" 2>/dev/null || true; }
 read -r NG_S _ _ _ < <(python3 "$WORK/post.py" "$NGINX_PORT" / "$WORK/events.jsonl")
 echo "== checks served during ingest (wrk, 16 connections)"
 grep -E "Requests/sec|99%|Latency " "$WORK/wrk.txt" || true
