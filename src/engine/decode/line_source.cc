@@ -242,10 +242,11 @@ void Chunk::Reserve(size_t bytes, size_t keep) {
   // pages are advised as such: the reader and the decoders touch each line's
   // start at random, which costs a TLB miss per line in 4 KiB pages.
   constexpr size_t kHugePage = size_t{2} << 20;
-  const size_t total = (bytes + kPadding + 63) / 64 * 64;
-  const bool huge = total >= kHugePage;
-  std::unique_ptr<char[], Free> fresh(
-      static_cast<char*>(std::aligned_alloc(huge ? kHugePage : 64, total)));
+  const bool huge = bytes + kPadding >= kHugePage;
+  // aligned_alloc wants a size that is a multiple of the alignment.
+  const size_t align = huge ? kHugePage : 64;
+  const size_t total = (bytes + kPadding + align - 1) / align * align;
+  std::unique_ptr<char[], Free> fresh(static_cast<char*>(std::aligned_alloc(align, total)));
   if (!fresh) throw std::bad_alloc();
 #ifdef MADV_HUGEPAGE
   if (huge) ::madvise(fresh.get(), total / kHugePage * kHugePage, MADV_HUGEPAGE);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "engine/decode/line_source.h"
 #include "engine/decode/reject_log.h"
 
 namespace hw::pipeline {
@@ -44,7 +45,13 @@ IngestStats OnlineEngine::Ingest(std::string_view block, uint64_t first_line,
     ++st.lines;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (decode::IsBlankLine(line)) continue;
-    const decode::DecodeResult r = decoder_.Decode(line, &ev);
+    // Decode reads up to kPadding bytes past a line: lines that close to the
+    // end of the block (which is not padded) are decoded from a copy.
+    const decode::DecodeResult r =
+        block.size() - (static_cast<size_t>(line.data() - block.data()) + line.size()) >=
+                decode::kPadding
+            ? decoder_.Decode(line, &ev)
+            : decoder_.DecodeUnpadded(line, &ev);
     if (!r.ok()) {
       ++st.rejected;
       if (rejects != nullptr) {
