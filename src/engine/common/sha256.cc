@@ -76,11 +76,14 @@ bool SameHash(const Sha256& a, const Sha256& b) noexcept {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-bool MatchesAny(const std::vector<Sha256>& hashes, std::string_view secret) noexcept {
-  const Sha256 h = Sha256Of(secret);
+bool MatchesAnyHash(const std::vector<Sha256>& hashes, const Sha256& hash) noexcept {
   bool any = false;
-  for (const Sha256& x : hashes) any |= SameHash(x, h);
+  for (const Sha256& x : hashes) any |= SameHash(x, hash);
   return any;
+}
+
+bool MatchesAny(const std::vector<Sha256>& hashes, std::string_view secret) noexcept {
+  return MatchesAnyHash(hashes, Sha256Of(secret));
 }
 
 }  // namespace hw

@@ -24,6 +24,8 @@ bool SameHash(const Sha256& a, const Sha256& b) noexcept;
 // Whether `secret` hashes to one of `hashes`; every entry is compared, so
 // the time does not tell which (or whether one) matched.
 bool MatchesAny(const std::vector<Sha256>& hashes, std::string_view secret) noexcept;
+// Same, for a secret already hashed: every entry compared in constant time.
+bool MatchesAnyHash(const std::vector<Sha256>& hashes, const Sha256& hash) noexcept;
 
 struct Sha256Hash {
   size_t operator()(const Sha256& h) const noexcept {

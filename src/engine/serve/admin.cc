@@ -54,11 +54,20 @@ void WriteDecisionJson(JsonWriter& w, const decide::Decision& d, TimeUs now) {
   w.EndObject();
 }
 
-bool HasAdminToken(const ServeConfig& config, const Request& req) noexcept {
+namespace {
+
+// The token of an `Authorization: Bearer` header, or empty.
+std::string_view BearerToken(const Request& req) noexcept {
   std::string_view auth = req.Header("authorization");
-  if (auth.size() <= 7 || strncasecmp(auth.data(), "bearer ", 7) != 0) return false;
-  auth.remove_prefix(7);
-  return config.IsAdminToken(Sha256Of(auth));
+  if (auth.size() <= 7 || strncasecmp(auth.data(), "bearer ", 7) != 0) return {};
+  return auth.substr(7);
+}
+
+}  // namespace
+
+bool HasAdminToken(const ServeConfig& config, const Request& req) noexcept {
+  const std::string_view token = BearerToken(req);
+  return !token.empty() && config.IsAdminToken(Sha256Of(token));
 }
 
 void RefuseNonAdmin(const Request& req, Response& resp) {
@@ -105,10 +114,8 @@ void AdminService::RegisterHealth(Router* router) {
 }
 
 AdminService::Access AdminService::Authorize(const Request& req, Sha256* caller) const {
-  std::string_view auth = req.Header("authorization");
-  if (auth.size() > 7 && strncasecmp(auth.data(), "bearer ", 7) == 0) {
-    auth.remove_prefix(7);
-    *caller = Sha256Of(auth);
+  if (const std::string_view token = BearerToken(req); !token.empty()) {
+    *caller = Sha256Of(token);
     if (config_.IsAdminToken(*caller)) return Access::kWrite;
   }
   const std::string_view key = req.Header("x-api-key");

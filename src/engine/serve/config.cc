@@ -281,25 +281,15 @@ Result<ServeConfig> DefaultServeConfig() {
 
 std::string_view DefaultServeYaml() noexcept { return kDefaultServeYaml; }
 
-namespace {
-
-bool AnyOf(const std::vector<Sha256>& hashes, const Sha256& h) noexcept {
-  bool any = false;
-  for (const Sha256& x : hashes) any |= SameHash(x, h);
-  return any;
-}
-
-}  // namespace
-
 bool ServeConfig::IsBouncerKey(const Sha256& hash) const noexcept {
   // One load: the whole list of one publication.
   const AuthSecrets* a = published_auth.Load();
-  return AnyOf(a ? a->bouncer_keys : bouncer_keys, hash);
+  return MatchesAnyHash(a ? a->bouncer_keys : bouncer_keys, hash);
 }
 
 bool ServeConfig::IsAdminToken(const Sha256& hash) const noexcept {
   const AuthSecrets* a = published_auth.Load();
-  return AnyOf(a ? a->admin_tokens : admin_tokens, hash);
+  return MatchesAnyHash(a ? a->admin_tokens : admin_tokens, hash);
 }
 
 }  // namespace hw::serve
