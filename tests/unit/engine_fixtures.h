@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <functional>
@@ -42,12 +43,15 @@ inline const decide::EnforcementPolicy& Enforcement() {
   return *e;
 }
 
-// TMP/PREFIX<gtest's random seed>, removed if it was there: one folder per
-// suite and run, so that runs of other seeds do not meet.
+// TMP/PREFIX<process id>_<gtest's random seed>, removed if it was there: one
+// folder per suite and process. ctest runs each test of a suite in a process
+// of its own, two at a time, all with seed 0: without the process id one
+// test's TearDownTestSuite removed the folder another was still using.
 inline std::filesystem::path FreshTempDir(const std::string& prefix) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() /
-      (prefix + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+      (prefix + std::to_string(::getpid()) + "_" +
+       std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
   std::filesystem::remove_all(dir);
   return dir;
 }

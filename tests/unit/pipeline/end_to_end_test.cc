@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "../engine_fixtures.h"
 #include "../simulate_into.h"
 #include "engine/common/output_file.h"
 #include "engine/eval/eval.h"
@@ -19,10 +20,7 @@ namespace fs = std::filesystem;
 class EndToEnd : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(
-        fs::temp_directory_path() /
-        ("hw_e2e_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed())));
-    fs::remove_all(*dir_);
+    dir_ = new fs::path(hw::testing::FreshTempDir("hw_e2e_"));
     auto simulated = hw::testing::SimulateInto(*dir_);
     ASSERT_TRUE(simulated.ok()) << simulated.status().ToString();
     simulated_events_ = *simulated;
