@@ -463,6 +463,8 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     if (c < 0) continue;
     Component& comp = out.components[static_cast<size_t>(c)];
     ++comp.edges;
+    comp.shared_evidence +=
+        ev.total - ev.by_channel[Ch(Channel::kTemplates)] - ev.by_channel[Ch(Channel::kProfile)];
     const double partner_weight = ev.by_channel[Ch(Channel::kPartner)];
     for (size_t k = 0; k < policy::kChannels; ++k) {
       comp.evidence[k] += ev.by_channel[k];
@@ -478,6 +480,7 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     if (ev.by_channel[Ch(Channel::kProfile)] > 0) ++comp.local_profile_edges;
   }
   for (Component& comp : out.components) {
+    if (comp.edges) comp.shared_evidence /= comp.edges;
     if (comp.local_edges) {
       comp.template_similarity /= comp.local_edges;
       comp.synchrony /= comp.local_edges;

@@ -38,6 +38,13 @@ struct Component {
   uint32_t local_profile_edges = 0;  // of local_edges, with profile evidence
   double template_similarity = 0;    // mean over local_edges
   double synchrony = 0;              // mean over local_edges
+  // Mean, over all joining edges, of the evidence that the two accounts share
+  // something (an instrument, an organisation, a network, a harness, their
+  // timing, a partner's naming) rather than merely resemble each other: every
+  // channel but `templates` and `profile`. Free-form users of one kind
+  // (researchers asking for step-by-step reasoning) resemble each other in
+  // content; a network also shares what it runs on.
+  double shared_evidence = 0;
 };
 
 // One edge that joined two groups: the evidence that convinced the linker.

@@ -177,8 +177,9 @@ Policy Read(const YAML::Node& root) {
   if (const YAML::Node th = score["thresholds"]) {
     CheckKeys(th,
               {"campaign_attack", "account_suspicious", "member_floor", "declared_org_discount",
-               "fleet_review_share"},
+               "fleet_review_share", "min_shared_evidence"},
               "score.thresholds");
+    ReadNum(th, "min_shared_evidence", "score.thresholds", 0, 10, &s.min_shared_evidence);
     ReadNum(th, "declared_org_discount", "score.thresholds", 0, 1, &s.declared_org_discount);
     ReadNum(th, "fleet_review_share", "score.thresholds", 0, 1, &s.fleet_review_share);
     ReadNum(th, "campaign_attack", "score.thresholds", 0, 1, &s.campaign_attack);

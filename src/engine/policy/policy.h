@@ -101,6 +101,11 @@ struct ScorePolicy {
   // customer's declared fleet riding inside a larger, undeclared group is
   // more likely pulled in by a few behaviour links than part of it.
   double fleet_review_share = 0.1;
+  // A campaign is "attack" only when its joining links carry, on average, at
+  // least this much evidence of something shared beyond alike prompts
+  // (link::Component::shared_evidence); below it, it is reported as a linked
+  // group and its members keep their own verdicts. 0 turns it off.
+  double min_shared_evidence = 0.1;
 };
 
 struct Policy {

@@ -158,6 +158,7 @@ std::string CampaignsJson(const RunView& run) {
     w.EndArray();
     w.Key("template_similarity").Number(Round(comp.template_similarity));
     w.Key("synchrony").Number(Round(comp.synchrony));
+    w.Key("shared_evidence").Number(Round(comp.shared_evidence));
     w.EndObject();
     w.Key("features").BeginObject();
     for (size_t k = 0; k < cf.size() && k < c.features.size(); ++k)
@@ -261,8 +262,9 @@ std::string ReportMarkdown(const RunView& run) {
     table("E-mail domains", ind.domains);
     table("Networks", ind.subnets);
     md += fmt::format(
-        "\nLinks: {} joining edges; mean template overlap {:.2f}, mean synchrony {:.2f}.\n\n",
-        comp.edges, comp.template_similarity, comp.synchrony);
+        "\nLinks: {} joining edges; mean template overlap {:.2f}, mean synchrony {:.2f}; "
+        "evidence of something shared beyond alike prompts {:.2f} per link.\n\n",
+        comp.edges, comp.template_similarity, comp.synchrony, comp.shared_evidence);
   }
   md +=
       "## Linked groups cleared as benign\n\nGroups that share something (a company card, an "

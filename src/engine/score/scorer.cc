@@ -399,6 +399,11 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       cs.attack = false;
       held_for_partner = true;
     }
+    // Resemblance links, they do not judge either: a group whose links stand
+    // on alike prompts alone (users of one kind drawing on one stock of
+    // phrasings) is reported, not blocked.
+    const bool resemblance_only = cs.attack && comp.shared_evidence < policy_.min_shared_evidence;
+    if (resemblance_only) cs.attack = false;
     double cap_total = std::accumulate(caps.begin(), caps.end(), 0.0);
     for (size_t k = 0; k < caps.size(); ++k) {
       if (caps[k] > 0 && cap_total > 0)
@@ -486,6 +491,12 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
           "held together by partner intelligence ({} of {} links), but only {} members' own "
           "traffic looks like distillation (account score >= {:.2f}): not a verdict",
           comp.partner_needed_edges, comp.edges, own_evidence, policy_.member_floor));
+    }
+    if (resemblance_only) {
+      cs.reasons.push_back(fmt::format(
+          "linked only by how alike their prompts are (shared templates, the same elicitation "
+          "profile): nothing else shared, {:.2f} per link against {:.2f} needed for a verdict",
+          comp.shared_evidence, policy_.min_shared_evidence));
     }
     campaigns.push_back(std::move(cs));
   }

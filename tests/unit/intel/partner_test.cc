@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../size_only_policy.h"
 #include "engine/intel/intel.h"
 #include "engine/link/linker.h"
 #include "engine/policy/policy.h"
@@ -242,21 +243,10 @@ TEST(PartnerScore, ReasonsNameThePartnerAndIntelAloneIsNoVerdict) {
 TEST(PartnerScore, AGroupOnlyIntelHoldsNeedsMembersThatLookLikeDistillation) {
   // A policy under which any group of three is an attack campaign, while
   // these accounts' own traffic scores near zero.
-  const char* yaml = R"(version: 1
-name: size-only
-link:
-  channels:
-    payment: {weight: 1.0}
-    partner: {weight: 1.0, common_at: 1000}
-score:
-  elicitation_frames: {reasoning_extraction: 1.0}
-  target_capabilities: [software_engineering]
-  account:
-    elicitation: {weight: 1.0, low: 0.03, high: 0.25}
-  campaign:
-    size: {weight: 1.0, low: 1, high: 2}
-)";
-  auto pol = policy::ParsePolicy(yaml, "p.yaml");
+  auto pol = policy::ParsePolicy(
+      hw::testing::SizeOnlyPolicy("    payment: {weight: 1.0}\n"
+                                  "    partner: {weight: 1.0, common_at: 1000}\n"),
+      "p.yaml");
   ASSERT_TRUE(pol.ok()) << pol.status().ToString();
   const AccountTable t = Strangers();
 
