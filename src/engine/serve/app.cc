@@ -135,9 +135,11 @@ Status ServeApp::Reload(const std::string& path, std::string* summary) {
 
   policies_.push_back(std::make_unique<decide::EnforcementPolicy>(std::move(policy.value())));
   if (ingest_) ingest_->SetEnforcement(*policies_.back());
-  retired_keys_ = std::move(keys_);
+  std::unique_ptr<ApiKeyTable> replaced = std::move(keys_);
   keys_ = std::move(keys);
   checks_->SetKeys(keys_.get());
+  if (server_ && replaced) server_->AwaitGracePeriod();
+  replaced.reset();
   // Published whole (never edited in place): a request checks against the
   // old list or the new one, never a mix.
   auth_.push_back(std::make_unique<const AuthSecrets>(AuthSecrets{n.bouncer_keys, n.admin_tokens}));

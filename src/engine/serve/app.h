@@ -44,7 +44,8 @@ class ServeApp {
   // admin tokens: replaced ones stop working on every endpoint at once) -
   // without dropping a request. On any error nothing changes. *summary says
   // what was applied and which changed settings need a restart instead.
-  // Call from one thread (the signal loop).
+  // Call from one thread (the signal loop), never from an event loop: it
+  // waits for the loops to pass before it frees a replaced API-key table.
   Status Reload(const std::string& path, std::string* summary);
 
   // Graceful stop (server.h), then a checkpoint of the state; idempotent.
@@ -74,10 +75,11 @@ class ServeApp {
   // Declared right after config_ so that it outlives every service.
   std::vector<std::unique_ptr<const AuthSecrets>> auth_;
   // Every enforcement policy loaded (the engine holds a reference to the
-  // latest; a reload appends). The API-key table in use, and the one a
-  // reload replaced (a check may still be reading it; freed at the next).
+  // latest; a reload appends). The API-key table in use: a reload frees the
+  // one it replaces after the server's grace period, when no check can
+  // still be reading it.
   std::vector<std::unique_ptr<decide::EnforcementPolicy>> policies_;
-  std::unique_ptr<ApiKeyTable> keys_, retired_keys_;
+  std::unique_ptr<ApiKeyTable> keys_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<DecisionService> decisions_;
   std::unique_ptr<Router> check_router_, admin_router_;

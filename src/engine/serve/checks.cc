@@ -58,7 +58,7 @@ std::string_view CheckService::Account(const Request& req, bool* present) const 
   if (v.size() > 7 && strncasecmp(v.data(), "bearer ", 7) == 0) v.remove_prefix(7);
   if (v.empty()) return {};
   if (config_.lookup == AccountLookup::kAccountId) return v;
-  const ApiKeyTable* keys = keys_.load(std::memory_order_acquire);
+  const ApiKeyTable* keys = keys_.load(std::memory_order_seq_cst);
   return keys ? keys->Find(v) : std::string_view();
 }
 

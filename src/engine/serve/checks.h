@@ -44,8 +44,10 @@ class CheckService {
   CheckService(const ServeConfig& config, const ApiKeyTable* keys, DecisionService* decisions,
                Metrics* metrics);
 
-  // Replaces the API-key table (may be null); see keys_.
-  void SetKeys(const ApiKeyTable* keys) noexcept { keys_.store(keys, std::memory_order_release); }
+  // Replaces the API-key table (may be null); see keys_. The replaced table
+  // may be freed after the server's next grace period
+  // (HttpServer::AwaitGracePeriod).
+  void SetKeys(const ApiKeyTable* keys) noexcept { keys_.store(keys, std::memory_order_seq_cst); }
 
   // Adds the three check endpoints to `router`.
   void Register(Router* router);
@@ -68,8 +70,8 @@ class CheckService {
 
   const ServeConfig& config_;
   // Swapped by SetKeys (SIGHUP reload) while checks run: a check loads it
-  // once and uses it for microseconds; the owner keeps a replaced table
-  // alive until the reload after next.
+  // once, on an event loop, and is done with it by the end of that loop's
+  // pass; the owner frees a replaced table after a grace period.
   std::atomic<const ApiKeyTable*> keys_;
   DecisionService* decisions_;
   Metrics* metrics_;

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "engine/serve/metrics.h"
 #include "engine/serve/mono_clock.h"
@@ -184,9 +185,16 @@ class HttpServer::Loop {
         next_sweep = now_ + kSweepNs;
       }
       graveyard_.clear();
+      // A quiescent point: nothing read during this pass is in use any more.
+      passes_.fetch_add(1, std::memory_order_seq_cst);
       if (draining_ && conns_.empty() && Exit()) break;
     }
+    gone_.store(true, std::memory_order_seq_cst);
   }
+
+  // Passes this loop has completed; see HttpServer::AwaitGracePeriod.
+  uint64_t passes() const noexcept { return passes_.load(std::memory_order_seq_cst); }
+  bool gone() const noexcept { return gone_.load(std::memory_order_seq_cst); }
 
  private:
   struct ListenerFd : Pollable {
@@ -479,6 +487,10 @@ class HttpServer::Loop {
   // Written by any loop (the acceptor reserves, this loop releases on
   // close); read by acceptors to pick the least loaded loop.
   std::atomic<size_t> live_{0};
+  // Written by this loop once per pass and when it exits; read by
+  // AwaitGracePeriod on another thread.
+  std::atomic<uint64_t> passes_{0};
+  std::atomic<bool> gone_{false};
   std::mutex inbox_mu_;
   std::vector<Handed> inbox_;  // connections other loops accepted for this one
   bool exited_ = false;        // under inbox_mu_
@@ -557,6 +569,20 @@ void HttpServer::StopListening() noexcept {
   // refused) while its descriptor stays valid for the loops that still
   // watch it; the descriptors are closed once every loop has exited.
   for (int fd : listen_fds_) shutdown(fd, SHUT_RDWR);
+}
+
+void HttpServer::AwaitGracePeriod() const {
+  // seq_cst on both sides: the caller's unpublishing store comes before these
+  // loads, so a pass that ends after them began after the store was visible,
+  // and the pass that was running at the snapshot has finished.
+  std::vector<uint64_t> seen;
+  seen.reserve(loops_.size());
+  for (const auto& loop : loops_) seen.push_back(loop->passes());
+  for (size_t i = 0; i < loops_.size(); ++i) {
+    while (loops_[i]->passes() == seen[i] && !loops_[i]->gone()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
 }
 
 std::vector<size_t> HttpServer::loop_connections() const {

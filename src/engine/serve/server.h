@@ -69,6 +69,12 @@ class HttpServer {
   // Graceful stop; returns when every loop has exited. Idempotent.
   void Stop();
   size_t connections() const noexcept { return connections_.load(); }
+  // A grace period: returns once every event loop has finished the pass it
+  // was in when the call began, so a pointer unpublished (with a seq_cst
+  // store) before the call is no longer read by any request and may be
+  // freed. An idle loop passes at least every 100 ms (its epoll timeout).
+  // Never call it from a loop's thread: it would wait for itself.
+  void AwaitGracePeriod() const;
   // The connections each event loop holds (accepted and handed to it, not
   // yet closed), by loop index.
   std::vector<size_t> loop_connections() const;

@@ -369,6 +369,42 @@ TEST_F(ServerTest, ConnectionsGoToTheLeastLoadedLoop) {
 // busy one: each loop drains.
 TEST_F(ServerTest, GracefulStopOverSeveralLoops) { StopWithARequestInFlight(3, 5); }
 
+// A grace period ends only when the request a loop was handling at its
+// start has finished: what that request read may be freed afterwards
+// (a reload frees the API-key table it replaced so). Idle loops pass on
+// their own.
+TEST_F(ServerTest, GracePeriodWaitsForTheRequestInFlight) {
+  std::atomic<bool> entered{false}, release{false};
+  router_.Add("hold", MethodBit(Method::kGet), "/hold", false, [&](const Request&, Response& resp) {
+    entered = true;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    resp.body() = "held";
+  });
+  ServerOptions o;
+  o.threads = 2;
+  Start(o);
+  server_->AwaitGracePeriod();  // nothing in flight: both loops pass idle
+
+  std::thread client([&] {
+    TestClient c(port_);
+    auto r = c.Request(Get("/hold"));
+    EXPECT_TRUE(r && r->body == "held");
+  });
+  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::atomic<bool> over{false};
+  std::thread waiter([&] {
+    server_->AwaitGracePeriod();
+    over = true;
+  });
+  // Longer than an idle loop's epoll timeout: the other loop has passed.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(over);
+  release = true;
+  waiter.join();
+  EXPECT_TRUE(over);
+  client.join();
+}
+
 TEST_F(ServerTest, PortInUseIsAnError) {
   Start();
   Router r;
