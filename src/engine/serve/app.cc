@@ -7,6 +7,12 @@
 
 namespace hw::serve {
 
+// The admin listener (ingest, decisions API, console) runs on one event loop
+// of its own: an ingest batch folds on the loop that received it, and the
+// gateway checks, on the shared loops, must never wait behind one. One is
+// enough: the engine takes one batch at a time.
+constexpr int kAdminThreads = 1;
+
 Result<std::unique_ptr<ServeApp>> ServeApp::Create(ServeConfig config) {
   std::unique_ptr<ServeApp> a(new ServeApp());
   a->config_ = std::move(config);
@@ -165,10 +171,10 @@ Status ServeApp::Start() {
   o.idle_timeout_ms = config_.idle_timeout_ms;
   o.drain_timeout_ms = config_.drain_timeout_ms;
   o.metrics = metrics_.get();
-  auto s =
-      HttpServer::Start(o, {ListenerSpec{"check", config_.check_address, check_router_.get(),
-                                         checks_->OverloadResponse()},
-                            ListenerSpec{"admin", config_.admin_address, admin_router_.get(), {}}});
+  auto s = HttpServer::Start(
+      o, {ListenerSpec{"check", config_.check_address, check_router_.get(),
+                       checks_->OverloadResponse()},
+          ListenerSpec{"admin", config_.admin_address, admin_router_.get(), {}, kAdminThreads}});
   if (!s.ok()) return s.status();
   server_ = std::move(s.value());
   if (ingest_ && (!config_.follow_paths.empty() || config_.follow_stdin)) {

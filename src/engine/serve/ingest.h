@@ -5,7 +5,8 @@
 // line advances the event-time watermark the checks use as "now".
 //
 // Writing needs an admin token. One engine takes one batch at a time, on the
-// event loop that received it (folding events is quick); linking, scoring
+// event loop that received it: the admin listener's own loop, so that no
+// gateway check waits behind a fold (ListenerSpec::own_threads); linking, scoring
 // and deciding run on a detector thread of their own whenever event time
 // crosses a detection period, so that no event loop (and no gateway check)
 // waits for them. A batch that finds the engine busy (another batch, or a

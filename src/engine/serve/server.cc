@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -101,7 +102,10 @@ bool SplitAddress(std::string_view address, std::string* host, uint16_t* port) {
 
 class HttpServer::Loop {
  public:
-  Loop(HttpServer* server, int index) : server_(server), index_(index) {}
+  // `group`: loops of one group share their listeners' connections; the
+  // shared pool is group 0, a listener with loops of its own is its index + 1.
+  Loop(HttpServer* server, int index, size_t group)
+      : server_(server), index_(index), group_(group) {}
   ~Loop() {
     if (epoll_ >= 0) close(epoll_);
     if (wake_.fd >= 0) close(wake_.fd);
@@ -126,6 +130,7 @@ class HttpServer::Loop {
   void Arm() {
     listeners_.reserve(server_->listen_fds_.size());
     for (size_t i = 0; i < server_->listen_fds_.size(); ++i) {
+      if (server_->GroupOf(i) != group_) continue;
       listeners_.push_back(ListenerFd{{Kind::kListener}, server_->listen_fds_[i], i});
     }
     for (auto& l : listeners_) {
@@ -138,6 +143,7 @@ class HttpServer::Loop {
 
   // Connections this loop holds or has been handed and not yet closed.
   size_t live() const noexcept { return live_.load(std::memory_order_relaxed); }
+  size_t group() const noexcept { return group_; }
 
   // Gives this loop an accepted connection (from another loop's Accept);
   // false once the loop has exited, and then the caller keeps it.
@@ -481,6 +487,7 @@ class HttpServer::Loop {
 
   HttpServer* server_;
   int index_;
+  size_t group_;
   int epoll_ = -1;
   WakeFd wake_;
   std::vector<ListenerFd> listeners_;  // the server's sockets, watched by this loop
@@ -523,9 +530,19 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& optio
   s->options_ = options;
   if (s->options_.threads < 1) s->options_.threads = 1;
   s->listeners_ = std::move(listeners);
-  for (int i = 0; i < s->options_.threads; ++i) {
-    s->loops_.push_back(std::make_unique<Loop>(s.get(), i));
-    if (Status st = s->loops_.back()->Init(); !st.ok()) return st;
+  auto add_loops = [&](int count, size_t group) -> Status {
+    for (int i = 0; i < count; ++i) {
+      s->loops_.push_back(
+          std::make_unique<Loop>(s.get(), static_cast<int>(s->loops_.size()), group));
+      if (Status st = s->loops_.back()->Init(); !st.ok()) return st;
+    }
+    return Status::Ok();
+  };
+  const bool pooled = std::any_of(s->listeners_.begin(), s->listeners_.end(),
+                                  [](const ListenerSpec& l) { return l.own_threads <= 0; });
+  if (Status st = add_loops(pooled ? s->options_.threads : 0, 0); !st.ok()) return st;
+  for (size_t i = 0; i < s->listeners_.size(); ++i) {
+    if (Status st = add_loops(s->listeners_[i].own_threads, s->GroupOf(i)); !st.ok()) return st;
   }
   for (const ListenerSpec& spec : s->listeners_) {
     std::string host;
@@ -548,10 +565,15 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const ServerOptions& optio
   return s;
 }
 
+size_t HttpServer::GroupOf(size_t listener) const noexcept {
+  return listeners_[listener].own_threads > 0 ? listener + 1 : 0;
+}
+
 HttpServer::Loop* HttpServer::LeastLoaded(Loop* self) noexcept {
   Loop* best = self;
   size_t fewest = self->live();
   for (auto& loop : loops_) {
+    if (loop->group() != self->group()) continue;
     const size_t n = loop->live();
     if (n < fewest) {
       best = loop.get();

@@ -1,9 +1,11 @@
 // The HTTP/1.1 server: one epoll event loop per thread, non-blocking
 // sockets, keep-alive and pipelining, and the limits of ServerOptions.
 //
-// One listening socket per listener, watched by every loop (EPOLLEXCLUSIVE:
-// a new connection wakes one waiting loop). The loop that accepts gives the
-// connection to the loop holding the fewest connections, so the loops hold
+// One listening socket per listener, watched by every loop of its group
+// (the shared loops, or the listener's own: ListenerSpec::own_threads)
+// (EPOLLEXCLUSIVE: a new connection wakes one waiting loop). The loop that
+// accepts gives the connection to the loop of its group holding the fewest
+// connections, so the loops hold
 // equal shares (to within one) of connections opened one after another.
 // SO_REUSEPORT sockets per loop were not: the kernel hashes each connection
 // to a socket (8 connections split 7/1 or 6/2, 64 over 4 loops 9 to 23), and
@@ -49,6 +51,11 @@ struct ListenerSpec {
   // What a connection over max_connections is told before it is closed (a
   // whole HTTP response; empty: a 503).
   std::string overload_response;
+  // > 0: the listener is served by this many event loops of its own, which
+  // serve nothing else, so that slow work on it (an ingest batch, a console
+  // page) never delays another listener's requests; 0: by the shared loops
+  // (ServerOptions::threads).
+  int own_threads = 0;
 };
 
 // "host:port" to a host and a port; false when malformed.
@@ -76,15 +83,19 @@ class HttpServer {
   // Never call it from a loop's thread: it would wait for itself.
   void AwaitGracePeriod() const;
   // The connections each event loop holds (accepted and handed to it, not
-  // yet closed), by loop index.
+  // yet closed), by loop index: the shared loops first, then each
+  // listener's own loops in listener order.
   std::vector<size_t> loop_connections() const;
 
  private:
   class Loop;
   HttpServer() = default;
-  // The loop holding the fewest connections; `self` unless another holds
-  // fewer.
+  // The loop of `self`'s group holding the fewest connections; `self`
+  // unless another holds fewer.
   Loop* LeastLoaded(Loop* self) noexcept;
+  // The group of loops serving `listener`: 0 for the shared loops, the
+  // listener's index + 1 when it has loops of its own.
+  size_t GroupOf(size_t listener) const noexcept;
   // Stops accepting on every listener (the first draining loop calls it).
   void StopListening() noexcept;
   void CloseListeners() noexcept;

@@ -405,6 +405,51 @@ TEST_F(ServerTest, GracePeriodWaitsForTheRequestInFlight) {
   client.join();
 }
 
+// A listener with loops of its own: a request it holds does not delay the
+// other listener's requests, which its loops never serve.
+TEST_F(ServerTest, AListenersOwnLoopsKeepItsSlowRequestsApart) {
+  std::atomic<bool> entered{false}, release{false};
+  Router slow(&metrics_);
+  slow.Add("hold", MethodBit(Method::kGet), "/hold", false,
+           [&](const Request& req, Response& resp) {
+             entered = true;
+             while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+             resp.body() = std::to_string(req.worker());
+           });
+  AddEcho(router_);
+  ServerOptions o;
+  o.threads = 1;
+  o.metrics = &metrics_;
+  auto s = HttpServer::Start(o, {ListenerSpec{"fast", "127.0.0.1:0", &router_, {}},
+                                 ListenerSpec{"slow", "127.0.0.1:0", &slow, {}, 1}});
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  server_ = std::move(s.value());
+  EXPECT_EQ(server_->loop_connections().size(), 2u);
+
+  std::thread held([&] {
+    TestClient c(server_->port(1));
+    auto r = c.Request(Get("/hold"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "1");  // the slow listener's own loop, after the shared one
+  });
+  while (!entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Without loops of its own the fast request would wait for this.
+  std::thread releaser([&] {
+    for (int ms = 0; ms < 2000 && !release; ++ms)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    release = true;
+  });
+  TestClient fast(server_->port(0));
+  auto r = fast.Request(Get("/p/x"));
+  const bool answered_while_held = !release;
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "/p/x");
+  EXPECT_TRUE(answered_while_held);
+  release = true;
+  releaser.join();
+  held.join();
+}
+
 TEST_F(ServerTest, PortInUseIsAnError) {
   Start();
   Router r;
