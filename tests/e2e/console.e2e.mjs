@@ -7,9 +7,10 @@
 // decision action answers 401 without a token and 403 with a bouncer key or
 // a wrong token and changes nothing; then drives the console: sign-in
 // (refused token, then the admin token), campaigns by score, the top
-// campaign's case file and members, an attack member's account page, the
-// decision actions (confirm, extend, move to shadow, lift, add, delete),
-// each checked through the API, and sign-out. Any console error, uncaught
+// campaign's case file (a sandboxed blob: frame under the console's CSP)
+// and members, an attack member's account page, the decision actions
+// (confirm, extend, move to shadow, lift, add, delete), each checked through
+// the API, paging through the biggest campaign's members, and sign-out. Any console error, uncaught
 // exception, failed request or HTTP error answer the test did not provoke
 // fails it. Screenshots go to --artifacts (env HW_E2E_ARTIFACTS).
 //
@@ -119,6 +120,53 @@ async function checkReplaced(accountId, old, newId) {
 
 const plus = (t, ms) => new Date(Date.parse(t) + ms).toISOString().replace('.000Z', 'Z');
 const sameTime = (a, b) => (a === null ? b === null : Date.parse(a) === Date.parse(b));
+
+// The members' pager of the campaign page shown, checked against `all`, the
+// campaign's member ids in the API's order. `act(work)` does something that
+// shows another page and waits until the members section is redrawn;
+// `expectAt(offset, per, via)` checks that it shows exactly the API's
+// members offset+1... (no gap, no duplicate), its range and the total, the
+// page size chosen, Previous disabled on the first page only and Next on the
+// last only, and the focus kept on the control used. Returns the ids shown.
+function pager(page, all) {
+  const members = page.getByTestId('members');
+  const state = () => members.evaluate((s) => ({
+    ids: [...s.querySelectorAll('[data-testid=member-row] td:first-child a')].map((a) => a.textContent),
+    rowIds: [...s.querySelectorAll('[data-testid=member-row]')].map((tr) => tr.dataset.id),
+    range: s.querySelector('[data-testid=members-range]').textContent.trim(),
+    heading: s.querySelector('h2').textContent,
+    prev: s.querySelector('[data-testid=members-prev]').disabled,
+    next: s.querySelector('[data-testid=members-next]').disabled,
+    per: s.querySelector('[data-testid=members-per-page]').value,
+    focus: document.activeElement?.dataset?.testid || null,
+  }));
+  const n = (x) => x.toLocaleString('en-US');
+  return {
+    async act(work) {
+      // The section is redrawn as a whole: wait for a new table.
+      await members.evaluate((s) => { s.querySelector('[data-testid=members-table]').hwShown = true; });
+      await work();
+      await page.waitForFunction(() => document.querySelector('[data-testid=members-table]')?.hwShown === undefined);
+    },
+    async expectAt(offset, per, via, focus) {
+      const s = await state();
+      const to = Math.min(offset + per, all.length);
+      const where = `members ${offset + 1}-${to} of ${all.length}, ${per} a page (after ${via})`;
+      assert.deepEqual(s.ids, all.slice(offset, to), `${where}: the API's members at that offset, in order`);
+      assert.deepEqual(s.rowIds, s.ids, `${where}: rows keyed by the account shown`);
+      assert.equal(s.range, `${n(offset + 1)}–${n(to)} of ${n(all.length)}`, `${where}: range`);
+      assert.equal(s.heading, `Members (${n(all.length)})`, `${where}: total`);
+      assert.equal(s.per, String(per), `${where}: page size shown`);
+      assert.equal(s.prev, offset === 0, `${where}: Previous disabled on the first page only`);
+      assert.equal(s.next, to === all.length, `${where}: Next disabled on the last page only`);
+      // Keyboard paging: the focus stays on the control used while it is enabled.
+      if (focus && !s[focus === 'members-prev' ? 'prev' : focus === 'members-next' ? 'next' : 'none']) {
+        assert.equal(s.focus, focus, `${where}: focus`);
+      }
+      return s.ids;
+    },
+  };
+}
 
 // ---- the browser ------------------------------------------------------------
 
@@ -230,7 +278,24 @@ async function main() {
   // The case file's own sorting script runs in the sandbox (CSP hash): sort by requests.
   await frame.locator('table.sortable th').filter({hasText: /^requests$/i}).first().click();
   await frame.locator('table.sortable th[aria-sort]').waitFor();
+  // The frame is a blob: document (faster than srcdoc for big case files,
+  // bench/RESULTS.md) in an opaque origin: the page cannot reach into it.
+  const caseFrame = page.frames().find((f) => f.parentFrame() === page.mainFrame());
+  assert.match(caseFrame?.url() || '', /^blob:/, 'the case file frame loads a blob: URL');
+  assert.deepEqual(await page.getByTestId('case-frame').evaluate((f) => [f.sandbox.value, f.contentDocument]), ['allow-scripts', null],
+    'the case file frame is sandboxed without allow-same-origin');
   clean(`on campaign ${top.id}`);
+  // ... and it keeps the console's CSP: an inline script (not the sorting
+  // script's hash) is refused there. Chromium's console line is the only problem.
+  const inline = await caseFrame.evaluate(() => new Promise((resolve) => {
+    document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), {once: true});
+    const s = document.createElement('script');
+    s.textContent = 'window.hwInlineRan = true;';
+    document.body.append(s);
+    setTimeout(() => resolve(window.hwInlineRan ? 'ran' : 'no violation reported'), 2000);
+  }));
+  assert.match(inline, /^script-src/, `an inline script in the case file frame is refused by the CSP (${inline})`);
+  assert.deepEqual(problems.splice(0).filter((p) => !/Content Security Policy/.test(p)), [], 'only the CSP refusal');
 
   step(`account ${memberA['user.id']}`);
   const A = memberA['user.id'];
@@ -322,6 +387,51 @@ async function main() {
   await shot('14-unknown-account');
   clean('in the account actions');
 
+  // The biggest campaign, in pages of the console's smallest size (the
+  // `small` scenario has no campaign above the default 100): Next to the
+  // last page, Previous back to the first.
+  const big = list.campaigns.reduce((x, y) => (y.accounts > x.accounts ? y : x));
+  const per = 25;
+  step(`paging through the ${big.accounts} members of ${big.id}, ${per} a page`);
+  const everyone = await get(`/v1/console/campaigns/${encodeURIComponent(big.id)}/accounts?offset=0&limit=1000`);
+  const all = everyone.accounts.map((m) => m['user.id']);
+  assert.equal(everyone.total, big.accounts, `the members API's total for ${big.id} is the campaign list's count`);
+  assert.equal(all.length, everyone.total, 'one page of 1000 holds them all');
+  assert.equal(new Set(all).size, all.length, 'the API lists each member once');
+  assert.ok(all.length > 2 * per, `${big.id} has more than two pages of ${per} (${all.length}): first, middle and last page`);
+  await page.getByTestId('nav-campaigns').click();
+  await page.locator(`[data-testid=campaign-row][data-id="${big.id}"]`).getByRole('link', {name: big.id}).click();
+  await see('members-table');
+  // A second campaign's frame renders too (the first one's blob: URLs are revoked by then).
+  await page.frameLocator('[data-testid=case-frame]').locator('h1').filter({hasText: big.id}).waitFor();
+  const pagerShown = pager(page, all);
+  await pagerShown.expectAt(0, 100, 'opening the campaign: 100 a page by default');
+  const perPage = (size) => pagerShown.act(() => page.getByTestId('members-per-page').selectOption(String(size)));
+  const click = (testid) => pagerShown.act(() => page.getByTestId(testid).click());
+  await perPage(per);
+  const forward = [await pagerShown.expectAt(0, per, `choosing ${per} a page`, 'members-per-page')];
+  const pages = Math.ceil(all.length / per);
+  for (let k = 1; k < pages; k++) {
+    await click('members-next');
+    forward.push(await pagerShown.expectAt(k * per, per, 'Next', 'members-next'));
+  }
+  assert.deepEqual(forward.flat(), all, 'the pages going forward hold every member once, in order');
+  await shot('15-members-paged');
+  for (let k = pages - 2; k >= 0; k--) {
+    await click('members-prev');
+    await pagerShown.expectAt(k * per, per, 'Previous', 'members-prev');
+  }
+  // A new page size keeps the first member shown: from the third page to
+  // pages of 2*per (the second one), then of 100 (the first).
+  await click('members-next');
+  await click('members-next');
+  await pagerShown.expectAt(2 * per, per, 'Next twice', 'members-next');
+  await perPage(2 * per);
+  await pagerShown.expectAt(2 * per, 2 * per, `choosing ${2 * per} a page`, 'members-per-page');
+  await perPage(100);
+  await pagerShown.expectAt(0, 100, 'choosing 100 a page', 'members-per-page');
+  clean('while paging');
+
   step('sign out');
   await page.getByTestId('signout').click();
   await see('signin');
@@ -330,7 +440,7 @@ async function main() {
   await page.reload();
   await see('signin');
   assert.ok(await page.getByTestId('members').count() === 0, 'no data without a token');
-  await shot('15-signed-out');
+  await shot('16-signed-out');
   clean('at sign-out');
 }
 

@@ -58,13 +58,14 @@ ConsoleService::ConsoleService(const pipeline::EngineSpec* spec, DecisionService
                                IngestService* ingest, const AdminService* admin)
     : spec_(spec), decisions_(decisions), ingest_(ingest), admin_(admin) {
   const Sha256 sort = Sha256Of(casefile::SortScript());
-  // Case pages are shown in a sandboxed srcdoc frame, which inherits this
+  // Case pages are shown in a sandboxed frame loaded from a blob: URL the
+  // page makes (hence frame-src blob:); a blob: document inherits this
   // policy: their one inline script is allowed by its hash, their inline
   // styles by 'unsafe-inline' (styles cannot run code).
   csp_ = "default-src 'none'; script-src 'self' 'sha256-" +
          Base64(std::string_view(reinterpret_cast<const char*>(sort.data()), sort.size())) +
          "'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
-         "frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+         "frame-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 }
 
 void ConsoleService::Register(Router* admin) {

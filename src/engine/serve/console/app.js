@@ -5,12 +5,14 @@
 
 (function () {
   const TOKEN_KEY = 'hydrawatch.token';   // sessionStorage: gone when the tab closes
-  const PAGE = 100;                        // members per page (the API allows up to 1000)
+  const PAGE_SIZES = [25, 50, 100, 250];   // members per page to choose from (the API allows up to 1000)
   const ACTIONS = ['monitor', 'throttle', 'verify', 'suspend'];
 
   const $ = (id) => document.getElementById(id);
   let generation = 0;   // bumped on every route change: late answers of an older view are dropped
-  let blobUrl = null;   // the case file download link of the campaign page shown
+  let blobUrls = [];    // the campaign page's case file (download link, frame): revoked when the next one is made
+  let perPage = 100;    // members per page, the analyst's choice for this tab
+  let membersAsk = 0;   // bumped on every members request: only the latest one's answer is shown
 
   // ---- DOM helpers --------------------------------------------------------
 
@@ -192,12 +194,19 @@
     return `${d.action}${d.simulated ? ' (shadow)' : ''}, ${d.origin}${until}`;
   }
 
-  const fetchMembers = (id, offset) => api('GET', `/v1/console/campaigns/${encodeURIComponent(id)}/accounts?offset=${offset}&limit=${PAGE}`);
+  const fetchMembers = (id, offset) => api('GET', `/v1/console/campaigns/${encodeURIComponent(id)}/accounts?offset=${offset}&limit=${perPage}`);
 
-  // `pending`: the page's answer when it was asked for already.
-  async function renderMembers(id, offset, gen, pending) {
-    const r = await (pending || fetchMembers(id, offset));
-    if (gen !== generation) return;
+  // `pending`: the page's answer when it was asked for already. `focus`: the
+  // pager control to give the focus back to once the page is replaced.
+  async function renderMembers(id, offset, gen, pending, focus) {
+    const ask = ++membersAsk;
+    let r = await (pending || fetchMembers(id, offset));
+    // A newer detection run may have shrunk the campaign since the last page:
+    // show its last page instead of an empty one.
+    if (r.offset > 0 && r.offset >= r.total && gen === generation && ask === membersAsk) {
+      r = await fetchMembers(id, r.total ? Math.floor((r.total - 1) / perPage) * perPage : 0);
+    }
+    if (gen !== generation || ask !== membersAsk) return;
     const rows = r.accounts.map((a) => h('tr', {'data-testid': 'member-row', 'data-id': a['user.id'], 'data-verdict': a.verdict},
       h('td', {}, h('a', {href: accountHref(a['user.id'])}, a['user.id'])),
       h('td', {}, h('span', {class: 'verdict ' + a.verdict}, a.verdict)),
@@ -207,14 +216,27 @@
       h('td', {}, time(a.last_seen)),
       h('td', {}, decisionCell(a.decision))));
     const last = Math.min(r.offset + r.accounts.length, r.total);
-    const page = (o) => () => guarded(() => renderMembers(id, o, generation));
+    const page = (o, testid) => () => guarded(() => renderMembers(id, o, generation, null, testid));
+    // A new page size keeps the first member shown on the page shown.
+    const resize = (ev) => {
+      perPage = Number(ev.target.value);
+      return guarded(() => renderMembers(id, Math.floor(r.offset / perPage) * perPage, generation, null, 'members-per-page'));
+    };
     $('members').replaceChildren(
       h('h2', {}, `Members (${num(r.total)})`),
       table('members-table', ['Account', 'Verdict', 'Score', 'Requests', 'First seen', 'Last seen', 'Decision in force'], rows),
       h('p', {class: 'pager noprint'},
-        h('button', {type: 'button', 'data-testid': 'members-prev', disabled: r.offset <= 0, onclick: page(Math.max(0, r.offset - PAGE))}, 'Previous'),
+        h('button', {type: 'button', 'data-testid': 'members-prev', disabled: r.offset <= 0,
+          onclick: page(Math.max(0, r.offset - perPage), 'members-prev')}, 'Previous'),
         h('span', {'data-testid': 'members-range'}, ` ${num(r.total ? r.offset + 1 : 0)}–${num(last)} of ${num(r.total)} `),
-        h('button', {type: 'button', 'data-testid': 'members-next', disabled: last >= r.total, onclick: page(r.offset + PAGE)}, 'Next')));
+        h('button', {type: 'button', 'data-testid': 'members-next', disabled: last >= r.total,
+          onclick: page(r.offset + perPage, 'members-next')}, 'Next'),
+        h('label', {for: 'members-per-page'}, 'Per page'),
+        h('select', {id: 'members-per-page', 'data-testid': 'members-per-page', onchange: resize},
+          PAGE_SIZES.map((n) => h('option', {value: n, selected: n === perPage}, n)))));
+    // Keyboard paging: the focus stays on the control used while it can be used.
+    const again = focus && $('members').querySelector(`[data-testid=${focus}]`);
+    if (again && !again.disabled) again.focus();
   }
 
   async function viewCampaign(gen, id) {
@@ -222,18 +244,26 @@
     const [html, members] = await Promise.all([
       api('GET', `/v1/console/campaigns/${encodeURIComponent(id)}/case.html`), fetchMembers(id, 0)]);
     if (gen !== generation) return;
-    if (blobUrl) URL.revokeObjectURL(blobUrl);
-    blobUrl = URL.createObjectURL(new Blob([html], {type: 'text/html'}));
+    for (const u of blobUrls) URL.revokeObjectURL(u);
+    const blob = (parts) => URL.createObjectURL(new Blob(parts, {type: 'text/html;charset=utf-8'}));
     // The case file's own navigation (links to index.html) has no target
-    // here: hide it. sandbox without allow-same-origin keeps the file's
-    // script (sorting) away from this page and its token.
-    const framed = html.replace('</head>', '<style>.noprint{display:none}</style></head>');
+    // here: hidden in the frame, kept in the download.
+    const head = html.indexOf('</head>');
+    const download = blob([html]);
+    const framed = blob(head < 0 ? [html] : [html.slice(0, head), '<style>.noprint{display:none}</style>', html.slice(head)]);
+    blobUrls = [download, framed];
+    // The frame loads a blob: URL rather than a multi-megabyte srcdoc
+    // attribute: its load event comes sooner (bench/run_casefile_load.sh,
+    // bench/RESULTS.md "Case files"). The blob document keeps this page's
+    // CSP (scripts: the case file's sorting script by its hash, hence
+    // frame-src blob: in serve's policy); sandbox without allow-same-origin
+    // gives it an opaque origin, away from this page and its token.
     $('view').replaceChildren(
       h('p', {class: 'noprint'}, h('a', {href: '#/'}, '← Campaigns')),
       h('h1', {}, `Campaign ${id}`),
-      h('p', {class: 'noprint'}, h('a', {href: blobUrl, download: `${id}.html`, 'data-testid': 'case-download'}, 'Download the case file'),
+      h('p', {class: 'noprint'}, h('a', {href: download, download: `${id}.html`, 'data-testid': 'case-download'}, 'Download the case file'),
         ' (self-contained HTML, to print or to attach to a report)'),
-      h('iframe', {sandbox: 'allow-scripts', srcdoc: framed, title: `Case file of campaign ${id}`, 'data-testid': 'case-frame', class: 'case'}),
+      h('iframe', {sandbox: 'allow-scripts', src: framed, title: `Case file of campaign ${id}`, 'data-testid': 'case-frame', class: 'case'}),
       h('section', {id: 'members', 'data-testid': 'members'}, h('p', {}, 'Loading members…')));
     await renderMembers(id, 0, gen, members);
   }
