@@ -4,16 +4,19 @@
 // same cells and text) with no style, no SVG and no script.
 //
 //   node bench/casefile_load.mjs --page RESULT/cases/C001.html [--runs 5]
-//       [--hydrawatch BIN --events EVENTS --accounts REGISTRY --campaign C001]
+//       [--hydrawatch BIN --events EVENTS --accounts REGISTRY --campaign C001
+//        [--baseline OTHER_BIN]]
 //
 // Each run opens the case page and the floor in turn in a new tab over
 // file:// and reads the Navigation and Paint Timing entries: navigation
 // start to the load event's end, and to first paint. With --hydrawatch, the
 // events are also served (`hydrawatch serve`, POST /v1/events) and the
 // console's campaign page is timed: from the route change to the members
-// table shown and to the case file frame's load event. Prints best and
-// median of the runs as Markdown tables. A benchmark, not a test: it never
-// fails on a time.
+// table shown and to the case file frame's load event. With --baseline, a
+// second build (say the commit before a change) serves the same events too
+// and the two consoles are timed in alternation, in the same session. Prints
+// best and median of the runs as Markdown tables. A benchmark, not a test: it
+// never fails on a time.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,44 +61,64 @@ for (let i = 0; i < Number(opt.runs); i++) {
 }
 fs.rmSync(path.dirname(floorFile), {recursive: true, force: true});
 
-// The console's campaign page, through a real server.
-async function measureConsole() {
-  const serve = new Serve({hydrawatch: opt.hydrawatch, work: fs.mkdtempSync(path.join(os.tmpdir(), 'hw-console-load-'))});
+// The console's campaign page, through a real server per build; the builds'
+// runs alternate so that they share the machine's load.
+async function startConsole(bin) {
+  const serve = new Serve({hydrawatch: bin, work: fs.mkdtempSync(path.join(os.tmpdir(), 'hw-console-load-'))});
+  await serve.start(opt.accounts);
+  const t0 = Date.now();
+  await serve.ingest(opt.events);
+  const summary = await serve.settledSummary();
+  console.log(`${bin}: ${summary.accounts} accounts, ${summary.campaigns} campaigns after ${summary.detection_runs} detection runs, ${((Date.now() - t0) / 1000).toFixed(0)} s to ingest and settle`);
+  const page = await browser.context.newPage();
+  await page.goto(`${serve.base}/console/`);
+  await page.getByLabel('Admin token').fill(serve.admin);
+  await page.getByTestId('signin-submit').click();
+  await page.getByTestId('campaigns-table').waitFor();
+  return {bin, serve, page, runs: [], frame: ''};
+}
+
+async function timeConsole(c) {
+  const {page} = c;
+  await page.bringToFront();
+  await page.evaluate(() => { location.hash = '#/'; });
+  await page.getByTestId('campaigns-table').waitFor();
+  const t = await page.evaluate((id) => new Promise((resolve) => {
+    const t = {start: performance.now()};
+    const done = () => { if (t.members && t.frame) { observer.disconnect(); resolve({members: t.members - t.start, frame: t.frame - t.start, how: t.how}); } };
+    // The frame's load listener is added as soon as the frame is inserted, before it can load.
+    const observer = new MutationObserver(() => {
+      const f = document.querySelector('[data-testid=case-frame]');
+      if (f && !f.dataset.timed) {
+        f.dataset.timed = '1';
+        t.how = f.hasAttribute('srcdoc') ? 'srcdoc' : (f.getAttribute('src') || '').split(':')[0] + ': URL';
+        f.addEventListener('load', () => { t.frame = performance.now(); done(); });
+      }
+      if (!t.members && document.querySelector('[data-testid=member-row]')) { t.members = performance.now(); done(); }
+    });
+    observer.observe(document.getElementById('view'), {childList: true, subtree: true});
+    location.hash = '#/campaign/' + encodeURIComponent(id);
+  }), opt.campaign || 'C001');
+  c.frame = t.how;
+  c.runs.push(t);
+}
+
+async function measureConsoles() {
+  const consoles = [];
   try {
-    await serve.start(opt.accounts);
-    const t0 = Date.now();
-    await serve.ingest(opt.events);
-    const summary = await serve.settledSummary();
-    console.log(`served: ${summary.accounts} accounts, ${summary.campaigns} campaigns after ${summary.detection_runs} detection runs, ${((Date.now() - t0) / 1000).toFixed(0)} s to ingest and settle`);
-    const page = await browser.context.newPage();
-    await page.goto(`${serve.base}/console/`);
-    await page.getByLabel('Admin token').fill(serve.admin);
-    await page.getByTestId('signin-submit').click();
-    await page.getByTestId('campaigns-table').waitFor();
-    const runs = [];
+    for (const bin of [opt.hydrawatch, opt.baseline].filter(Boolean)) consoles.push(await startConsole(bin));
     for (let i = 0; i < Number(opt.runs); i++) {
-      await page.evaluate(() => { location.hash = '#/'; });
-      await page.getByTestId('campaigns-table').waitFor();
-      runs.push(await page.evaluate((id) => new Promise((resolve) => {
-        const t = {start: performance.now()};
-        const done = () => { if (t.members && t.frame) { observer.disconnect(); resolve({members: t.members - t.start, frame: t.frame - t.start}); } };
-        // The frame's load listener is added as soon as the frame is inserted, before it can load.
-        const observer = new MutationObserver(() => {
-          const f = document.querySelector('[data-testid=case-frame]');
-          if (f && !f.dataset.timed) { f.dataset.timed = '1'; f.addEventListener('load', () => { t.frame = performance.now(); done(); }); }
-          if (!t.members && document.querySelector('[data-testid=member-row]')) { t.members = performance.now(); done(); }
-        });
-        observer.observe(document.getElementById('view'), {childList: true, subtree: true});
-        location.hash = '#/campaign/' + encodeURIComponent(id);
-      }), opt.campaign || 'C001'));
+      for (const c of consoles) await timeConsole(c);
     }
-    return runs;
+    return consoles;
   } finally {
-    await serve.stop();
-    fs.rmSync(serve.work, {recursive: true, force: true});
+    for (const c of consoles) {
+      await c.serve.stop();
+      fs.rmSync(c.serve.work, {recursive: true, force: true});
+    }
   }
 }
-const consoleRuns = opt.hydrawatch ? await measureConsole() : null;
+const consoles = opt.hydrawatch ? await measureConsoles() : null;
 await browser.close();
 
 const stat = (xs) => {
@@ -112,11 +135,12 @@ for (const [name, runs] of Object.entries(results)) {
 }
 const ratio = stat(results.case.map((r) => r.load)).median / stat(results.floor.map((r) => r.load)).median;
 console.log(`\ncase file / floor (median load): ${ratio.toFixed(2)}`);
-if (consoleRuns) {
-  const m = stat(consoleRuns.map((r) => r.members)), f = stat(consoleRuns.map((r) => r.frame));
-  console.log(`\nconsole campaign page (#/campaign/${opt.campaign || 'C001'}, case file in a srcdoc frame, first 100 members), ${opt.runs} runs:\n`);
-  console.log('| console | best | median |');
-  console.log('|---|---|---|');
-  console.log(`| members table shown | ${ms(m.best)} | ${ms(m.median)} |`);
-  console.log(`| case file frame loaded | ${ms(f.best)} | ${ms(f.median)} |`);
+if (consoles) {
+  console.log(`\nconsole campaign page (#/campaign/${opt.campaign || 'C001'}, case file in its sandboxed frame, first 100 members), ${opt.runs} runs${consoles.length > 1 ? ' each, alternating' : ''}:\n`);
+  console.log('| console | frame | members table shown, best | median | case file frame loaded, best | median |');
+  console.log('|---|---|---|---|---|---|');
+  for (const c of consoles) {
+    const m = stat(c.runs.map((r) => r.members)), f = stat(c.runs.map((r) => r.frame));
+    console.log(`| ${c.bin === opt.baseline ? 'baseline ' : ''}${c.bin} | ${c.frame} | ${ms(m.best)} | ${ms(m.median)} | ${ms(f.best)} | ${ms(f.median)} |`);
+  }
 }

@@ -10,6 +10,9 @@
 # tables: copy them into bench/RESULTS.md.
 #
 #   bench/run_casefile_load.sh [RUNS]      (default 5)
+#   HW_BASELINE_BIN=OLD/hydrawatch bench/run_casefile_load.sh [RUNS]
+# The second form also serves the events with another build (say the commit
+# before a console change) and times both consoles in alternation.
 # Needs a release build (./hw build) and ./hw setup's chromium and
 # tests/e2e/node_modules; installs nothing.
 set -euo pipefail
@@ -49,4 +52,5 @@ EOF
 members=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["campaigns"][0]["accounts"])' "$work/result/campaigns.json")
 [ "$members" -ge 25000 ] || { echo "C001 has $members accounts, not 25,000: the scenario no longer makes one campaign" >&2; exit 1; }
 node bench/casefile_load.mjs --page "$work/result/cases/C001.html" --runs "$runs" \
-  --hydrawatch "$bin" --events "$work/sim/events.jsonl" --accounts "$work/sim/accounts.jsonl" --campaign C001
+  --hydrawatch "$bin" --events "$work/sim/events.jsonl" --accounts "$work/sim/accounts.jsonl" --campaign C001 \
+  ${HW_BASELINE_BIN:+--baseline "$HW_BASELINE_BIN"}
