@@ -107,8 +107,9 @@ async function measureConsoles() {
   const consoles = [];
   try {
     for (const bin of [opt.hydrawatch, opt.baseline].filter(Boolean)) consoles.push(await startConsole(bin));
+    // Which build goes first alternates too.
     for (let i = 0; i < Number(opt.runs); i++) {
-      for (const c of consoles) await timeConsole(c);
+      for (const c of i % 2 ? [...consoles].reverse() : consoles) await timeConsole(c);
     }
     return consoles;
   } finally {
