@@ -253,8 +253,8 @@
     const framed = blob(head < 0 ? [html] : [html.slice(0, head), '<style>.noprint{display:none}</style>', html.slice(head)]);
     blobUrls = [download, framed];
     // The frame loads a blob: URL rather than a multi-megabyte srcdoc
-    // attribute: its load event comes sooner (bench/run_casefile_load.sh,
-    // bench/RESULTS.md "Case files"). The blob document keeps this page's
+    // attribute: its load event came sooner at the median, by less than the
+    // spread on a loaded machine (bench/RESULTS.md, "Case files"). The blob document keeps this page's
     // CSP (scripts: the case file's sorting script by its hash, hence
     // frame-src blob: in serve's policy); sandbox without allow-same-origin
     // gives it an opaque origin, away from this page and its token.
