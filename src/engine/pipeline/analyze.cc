@@ -419,7 +419,10 @@ Result<AnalyzeOutcome> Analyze(const AnalyzeOptions& options) {
       }
       if (chunk->chunk.empty()) {
         pool.Give(std::move(chunk));
-        break;
+        // Empty before the end while the source skips a too-long line: its
+        // reject comes with the next chunk.
+        if ((*src)->eof()) break;
+        continue;
       }
       chunk->remaining.store(static_cast<int>(n), std::memory_order_relaxed);
       chunk->rejects.resize(n);
