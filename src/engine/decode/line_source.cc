@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -232,9 +233,70 @@ class ZstdInput final : public Decompressor {
 
 }  // namespace
 
+// --- Mapping --------------------------------------------------------------------
+
+// A read-only mapping of a whole file, shared by the chunks that view it and
+// unmapped when the last of them lets go.
+class FileMapping {
+ public:
+  // nullptr when the file cannot be mapped (the caller reads it instead).
+  static std::shared_ptr<const FileMapping> Map(int fd, size_t size) {
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) return nullptr;
+    // Read once, front to back: more readahead, and no "recently used" mark
+    // for pages a chunk is done with.
+    ::madvise(p, size, MADV_SEQUENTIAL);
+    return std::shared_ptr<const FileMapping>(new FileMapping(static_cast<char*>(p), size));
+  }
+  FileMapping(const FileMapping&) = delete;
+  FileMapping& operator=(const FileMapping&) = delete;
+  ~FileMapping() { ::munmap(data_, size_); }
+
+  const char* data() const noexcept { return data_; }
+  size_t size() const noexcept { return size_; }
+
+  // Maps the pages of [begin, end) in one call instead of a fault per few
+  // pages (the reader's line scan is the first to touch them).
+  void Populate(size_t begin, size_t end) const noexcept {
+#ifdef MADV_POPULATE_READ
+    const size_t b = begin / kPage * kPage;
+    (void)::madvise(data_ + b, end - b, MADV_POPULATE_READ);  // a hint: faults do the same
+#else
+    (void)begin;
+    (void)end;
+#endif
+  }
+  // Unmaps the whole pages inside [begin, end) from this process (they stay
+  // in the page cache): a chunk done with its lines lets them go, so the
+  // resident size stays that of the chunks in flight. Pages shared with a
+  // neighbouring chunk stay; touching a released page again maps it again.
+  void Release(size_t begin, size_t end) const noexcept {
+    const size_t b = (begin + kPage - 1) / kPage * kPage;
+    const size_t e = end / kPage * kPage;
+    if (e > b) (void)::madvise(data_ + b, e - b, MADV_DONTNEED);
+  }
+
+ private:
+  static constexpr size_t kPage = 4096;  // release and populate only round with it
+  FileMapping(char* data, size_t size) : data_(data), size_(size) {}
+  char* data_;
+  size_t size_;
+};
+
 // --- Chunk ----------------------------------------------------------------------
 
 void Chunk::Free::operator()(char* p) const noexcept { std::free(p); }
+
+Chunk::~Chunk() { Unmap(); }
+
+void Chunk::Unmap() noexcept {
+  if (mapping_ == nullptr) return;
+  const auto begin = static_cast<size_t>(data_ - mapping_->data());
+  mapping_->Release(begin, begin + size_);
+  mapping_.reset();
+  data_ = buf_.get();
+  size_ = 0;
+}
 
 void Chunk::Reserve(size_t bytes, size_t keep) {
   if (bytes <= capacity_ && buf_) return;
@@ -273,6 +335,7 @@ LineSource::~LineSource() = default;
 Result<std::unique_ptr<LineSource>> LineSource::Open(const std::string& path,
                                                      const LineSourceOptions& options) {
   std::unique_ptr<ByteReader> reader;
+  int file_fd = -1;
   if (path == "-") {
     EnlargePipe(0);
     reader = std::make_unique<FdReader>(0, false);
@@ -287,11 +350,16 @@ Result<std::unique_ptr<LineSource>> LineSource::Open(const std::string& path,
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
     reader = std::make_unique<FdReader>(fd, true);
+    file_fd = fd;
   }
   std::unique_ptr<LineSource> src(
       new LineSource(path == "-" ? "<stdin>" : path, std::move(reader), options));
   Status s = src->Init();
   if (!s.ok()) return s;
+  src->fd_ = file_fd;
+  if (file_fd >= 0 && options.map_files && src->compression_ == Compression::kNone) {
+    src->MapFile();
+  }
   return src;
 }
 
@@ -402,7 +470,92 @@ void LineSource::StartLongLine(uint64_t line, const char* p, size_t n) {
   AppendExcerpt(long_line_.excerpt, p, n);
 }
 
+void LineSource::MapFile() {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return;
+  const auto size = static_cast<size_t>(st.st_size);
+  if (size <= kPadding) return;
+  auto mapping = FileMapping::Map(fd_, size);
+  if (mapping == nullptr) return;
+  // The mapped lines end at the last '\n' that leaves kPadding bytes of the
+  // file after it; the lines after it are read into a padded buffer.
+  const void* nl = memrchr(mapping->data(), '\n', size - kPadding + 1);
+  if (nl == nullptr) return;
+  mapping_ = std::move(mapping);
+  map_end_ = static_cast<size_t>(static_cast<const char*>(nl) - mapping_->data()) + 1;
+}
+
+Status LineSource::EndMapping() {
+  mapping_.reset();
+  // The magic bytes Init read belong to the mapped part: start afresh.
+  decompressor_ = std::make_unique<PlainInput>(reader_.get(), std::string(), options_.read_bytes);
+  if (::lseek(fd_, static_cast<off_t>(map_end_), SEEK_SET) < 0) {
+    const int e = errno;
+    input_done_ = true;
+    eof_ = true;
+    return MakeError(std::string("seek failed: ") + std::strerror(e));
+  }
+  return Status::Ok();
+}
+
+Status LineSource::NextMapped(Chunk* c) {
+  // Pages of a file that shrank under its mapping would fault (SIGBUS):
+  // check before the scan touches the next ones.
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || static_cast<size_t>(st.st_size) < mapping_->size()) {
+    eof_ = true;
+    return MakeError("the file shrank while it was read (" + std::to_string(mapping_->size()) +
+                     " bytes when opened)");
+  }
+  if (long_pending_) {
+    long_pending_ = false;
+    c->has_long_line_ = true;
+    std::swap(c->long_line_, long_line_);
+    line_no_ = c->long_line_.line + 1;
+  }
+  const char* const base = mapping_->data();
+  while (true) {
+    c->first_line_ = line_no_;
+    const size_t pos = map_pos_;
+    // Whole lines, up to chunk_bytes or the one line that crosses it. Every
+    // line before map_end_ ends with '\n', so the search cannot fail.
+    const size_t want = std::min(map_end_ - pos, options_.chunk_bytes);
+    const void* nl = memrchr(base + pos, '\n', want);
+    if (nl == nullptr) nl = std::memchr(base + pos + want, '\n', map_end_ - pos - want);
+    const size_t end = static_cast<size_t>(static_cast<const char*>(nl) - base) + 1;
+    mapping_->Populate(pos, end);
+    c->line_ends_.clear();
+    const LineScan scan = ScanLines(base + pos, end - pos, options_.max_line_bytes, &c->line_ends_);
+    size_t data_len = end - pos;
+    map_pos_ = end;
+    if (scan.long_found) {
+      data_len = scan.long_begin;
+      StartLongLine(line_no_ + scan.lines, base + pos + scan.long_begin,
+                    scan.long_end - scan.long_begin);
+      map_pos_ = pos + scan.long_end + 1;
+      if (scan.lines == 0 && !c->has_long_line_) {
+        // The long line comes first: it is this chunk's, its lines follow.
+        c->has_long_line_ = true;
+        std::swap(c->long_line_, long_line_);
+        line_no_ = c->long_line_.line + 1;
+        c->first_line_ = line_no_;
+        if (map_pos_ < map_end_) continue;
+      } else {
+        long_pending_ = true;
+      }
+    }
+    c->data_ = base + pos;
+    c->size_ = data_len;
+    c->mapping_ = mapping_;
+    c->line_count_ = scan.lines;
+    line_no_ += scan.lines;
+    return Status::Ok();
+  }
+}
+
 Status LineSource::Next(Chunk* c) {
+  c->Unmap();
+  c->data_ = c->buf_.get();
   c->size_ = 0;
   c->line_count_ = 0;
   c->line_ends_.clear();
@@ -410,6 +563,10 @@ Status LineSource::Next(Chunk* c) {
   c->long_line_.excerpt.clear();
   c->first_line_ = line_no_;
   if (eof_) return Status::Ok();
+  if (mapping_ != nullptr) {
+    if (map_pos_ < map_end_) return NextMapped(c);
+    if (Status s = EndMapping(); !s.ok()) return s;
+  }
 
   size_t target = options_.chunk_bytes;
   c->Reserve(target, 0);
@@ -532,6 +689,7 @@ Status LineSource::Next(Chunk* c) {
     c->Reserve(target, fill);
   }
 
+  c->data_ = c->buf_.get();
   c->size_ = data_len;
   std::memset(c->buf_.get() + data_len, 0, kPadding);
   c->line_count_ = lines;

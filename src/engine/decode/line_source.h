@@ -12,8 +12,17 @@
 //  - Chunks are independent: two threads may decode two chunks at the same
 //    time. The LineSource itself is not thread-safe: one thread calls Next.
 //  - Every line in a chunk is followed by at least kPadding readable bytes
-//    (the rest of the chunk, then kPadding zero bytes), which is what
-//    Decoder::Decode requires.
+//    (the rest of the chunk, then kPadding more: zero bytes after a buffer,
+//    the file's next bytes in a mapping), which is what Decoder::Decode
+//    requires; their content is unspecified.
+//  - A plain regular file is mapped (LineSourceOptions::map_files): its
+//    chunks view the mapping instead of a copy, and hold it alive, so a
+//    chunk may outlive its LineSource. The lines that end within kPadding of
+//    the file's end, and whatever the file grows by while it is read, are
+//    read into buffers as from any other input. A file that shrinks while it
+//    is read ends with an error at the next chunk; one that shrinks under a
+//    chunk still in use faults (SIGBUS), as with any mapping: turn map_files
+//    off for files that may be truncated during the run.
 #pragma once
 
 #include <cstddef>
@@ -42,16 +51,22 @@ struct LongLine {
 };
 inline constexpr size_t kLongLineExcerpt = 200;
 
+class FileMapping;
+
 class Chunk {
  public:
   Chunk() = default;
   Chunk(Chunk&&) = default;
   Chunk& operator=(Chunk&&) = default;
+  ~Chunk();
 
   // Complete lines: every line but possibly the last ends with '\n' (the last
   // line of a file may lack it). May be empty (e.g. a chunk holding only a
   // too-long line, or the call after the end).
-  std::string_view data() const noexcept { return {buf_.get(), size_}; }
+  std::string_view data() const noexcept { return {data_, size_}; }
+  // True when data() views a mapping of the input file, not the chunk's own
+  // buffer.
+  bool mapped() const noexcept { return mapping_ != nullptr; }
   // 1-based line number of the first line of data().
   uint64_t first_line() const noexcept { return first_line_; }
   // Number of lines in data() (a last line without '\n' counts).
@@ -71,11 +86,15 @@ class Chunk {
   friend class LineSource;
   // Ensures capacity() >= bytes, keeping the first `keep` bytes.
   void Reserve(size_t bytes, size_t keep);
+  // Stops viewing a mapping, letting its pages go from this process.
+  void Unmap() noexcept;
   struct Free {
     void operator()(char* p) const noexcept;
   };
   std::unique_ptr<char[], Free> buf_;
-  size_t capacity_ = 0;  // usable bytes, excluding the kPadding slack
+  size_t capacity_ = 0;         // usable bytes, excluding the kPadding slack
+  const char* data_ = nullptr;  // buf_, or into mapping_
+  std::shared_ptr<const FileMapping> mapping_;
   size_t size_ = 0;
   uint64_t first_line_ = 1;
   uint64_t line_count_ = 0;
@@ -94,6 +113,9 @@ struct LineSourceOptions {
   size_t max_line_bytes = size_t{8} << 20;
   // Size of each read from the file (compressed input).
   size_t read_bytes = size_t{1} << 20;
+  // Map plain regular files instead of reading them (see the contract
+  // above): saves the copy of every byte from the page cache.
+  bool map_files = true;
 };
 
 enum class Compression : uint8_t { kNone, kGzip, kZstd };
@@ -135,6 +157,13 @@ class LineSource {
   LineSource(std::string name, std::unique_ptr<ByteReader> reader,
              const LineSourceOptions& options);
   Status Init();
+  // Maps the file behind fd_ when it is a plain regular file with lines to
+  // map; otherwise leaves the input to Read.
+  void MapFile();
+  // Fills `chunk` with lines of the mapping, from map_pos_.
+  Status NextMapped(Chunk* chunk);
+  // Reads the rest of the file, from map_end_, through Read.
+  Status EndMapping();
   // Reads decompressed bytes into [dst, dst + n); returns bytes read, 0 only
   // at the end of input. Sets input_error_ on failure.
   size_t Read(char* dst, size_t n);
@@ -146,6 +175,14 @@ class LineSource {
   std::unique_ptr<ByteReader> reader_;
   std::unique_ptr<Decompressor> decompressor_;
   Compression compression_ = Compression::kNone;
+  int fd_ = -1;  // the file's descriptor (owned by reader_), -1 for stdin and memory
+
+  // The mapped part of a plain regular file: [0, map_end_) holds whole lines
+  // (it ends after a '\n') with at least kPadding bytes of the file after
+  // each; [map_pos_, map_end_) is not handed out yet.
+  std::shared_ptr<const FileMapping> mapping_;
+  size_t map_pos_ = 0;
+  size_t map_end_ = 0;
 
   // Bytes read but not yet handed out (a partial line, or the lines after a
   // too-long line), copied to the start of the next chunk.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct Got {
   std::vector<LongLine> long_lines;
   Status status;
   uint64_t chunks = 0;
+  uint64_t mapped_chunks = 0;
+  uint64_t padding_sum = 0;  // of the bytes after mapped chunks: they must be readable
 };
 
 Got ReadAll(LineSource& src) {
@@ -42,9 +45,16 @@ Got ReadAll(LineSource& src) {
     } else {
       EXPECT_EQ(chunk.first_line(), expected_first);
     }
-    // kPadding readable, zeroed bytes after the data.
+    // kPadding readable bytes after the data: zeros after a buffer, the
+    // file's next bytes in a mapping (read here, so that a short mapping
+    // faults or trips ASan).
     const char* end = chunk.data().data() + chunk.data().size();
-    for (size_t i = 0; i < kPadding; ++i) EXPECT_EQ(end[i], '\0');
+    if (chunk.mapped()) {
+      ++got.mapped_chunks;
+      for (size_t i = 0; i < kPadding; ++i) got.padding_sum += static_cast<unsigned char>(end[i]);
+    } else {
+      for (size_t i = 0; i < kPadding; ++i) EXPECT_EQ(end[i], '\0');
+    }
     uint64_t n = 0;
     ForEachLine(chunk, [&](uint64_t line_no, std::string_view line) {
       got.lines.emplace_back(line_no, std::string(line));
@@ -188,19 +198,26 @@ void Reference(const std::string& data, size_t max_line, Lines* lines,
   }
 }
 
+// Up to max_lines lines of letters, one in ten up to long_len bytes, the
+// others up to short_len; some end with "\r\n", the last maybe without '\n'.
+std::string RandomLines(Rng& rng, uint64_t max_lines, uint64_t long_len, uint64_t short_len) {
+  std::string data;
+  const int n = static_cast<int>(rng.Below(max_lines));
+  for (int i = 0; i < n; ++i) {
+    const uint64_t kind = rng.Below(10);
+    const size_t len = kind == 0 ? rng.Below(long_len) : rng.Below(short_len);
+    for (size_t k = 0; k < len; ++k) data.push_back(static_cast<char>('a' + rng.Below(26)));
+    if (rng.Chance(0.1)) data.push_back('\r');
+    if (i + 1 < n || rng.Chance(0.5)) data.push_back('\n');
+  }
+  return data;
+}
+
 TEST(LineSource, RandomisedAgainstReference) {
   Rng rng(42);
   TempDir dir;
   for (int round = 0; round < 300; ++round) {
-    std::string data;
-    const int n = static_cast<int>(rng.Below(40));
-    for (int i = 0; i < n; ++i) {
-      const uint64_t kind = rng.Below(10);
-      const size_t len = kind == 0 ? rng.Below(300) : rng.Below(30);
-      for (size_t k = 0; k < len; ++k) data.push_back(static_cast<char>('a' + rng.Below(26)));
-      if (rng.Chance(0.1)) data.push_back('\r');
-      if (i + 1 < n || rng.Chance(0.5)) data.push_back('\n');
-    }
+    const std::string data = RandomLines(rng, 40, 300, 30);
     LineSourceOptions options;
     options.chunk_bytes = 1 + rng.Below(100);
     options.max_line_bytes = 1 + rng.Below(120);
@@ -350,6 +367,196 @@ TEST(LineSource, ChunksAreIndependentBuffers) {
   EXPECT_EQ(a.data(), "aaaa\n");
   EXPECT_EQ(c.data(), "cccc\n");
   EXPECT_TRUE((*src)->eof());
+}
+
+// --- Mapped files -------------------------------------------------------------
+
+Got ReadFile(const std::string& path, LineSourceOptions options) {
+  auto src = LineSource::Open(path, options);
+  EXPECT_TRUE(src.ok()) << src.status().ToString();
+  if (!src.ok()) return {};
+  return ReadAll(**src);
+}
+
+// Reads the file mapped and read, and checks both against the reference.
+void ExpectMappedAsRead(const std::string& path, const std::string& data, LineSourceOptions options,
+                        uint64_t min_mapped) {
+  Lines want;
+  std::vector<std::pair<uint64_t, uint64_t>> want_long;
+  Reference(data, options.max_line_bytes, &want, &want_long);
+  options.map_files = false;
+  const Got read = ReadFile(path, options);
+  options.map_files = true;
+  const Got mapped = ReadFile(path, options);
+  ASSERT_TRUE(read.status.ok()) << read.status.ToString();
+  ASSERT_TRUE(mapped.status.ok()) << mapped.status.ToString();
+  EXPECT_EQ(read.mapped_chunks, 0u);
+  EXPECT_GE(mapped.mapped_chunks, min_mapped);
+  EXPECT_EQ(mapped.lines, want);
+  EXPECT_EQ(read.lines, want);
+  ASSERT_EQ(mapped.long_lines.size(), want_long.size());
+  for (size_t i = 0; i < want_long.size(); ++i) {
+    EXPECT_EQ(mapped.long_lines[i].line, want_long[i].first);
+    EXPECT_EQ(mapped.long_lines[i].bytes, want_long[i].second);
+    EXPECT_EQ(mapped.long_lines[i].excerpt, read.long_lines[i].excerpt);
+  }
+}
+
+TEST(LineSource, PlainFileIsMappedAndReadsAsBuffered) {
+  TempDir dir;
+  const std::string data = ManyLines(3000);
+  const std::string path = dir.File("plain.jsonl");
+  WriteBytes(path, data);
+  LineSourceOptions options;
+  options.chunk_bytes = 4096;
+  ExpectMappedAsRead(path, data, options, 20);
+}
+
+// Lines ending at a page boundary, at the end of the file, and within
+// kPadding of it (those are read into a padded buffer), with and without a
+// final '\n'.
+TEST(LineSource, MappedFileEndsAtPageAndPaddingBoundaries) {
+  TempDir dir;
+  const size_t page = 4096;
+  for (const size_t size : {kPadding - 1, kPadding, kPadding + 1, kPadding + 2, page - 1, page,
+                            page + 1, 2 * page, 3 * page + kPadding, 3 * page + kPadding + 1}) {
+    for (const size_t line_len :
+         {size_t{0}, size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{511}, page - 1, page}) {
+      for (const bool final_newline : {true, false}) {
+        // Lines of line_len bytes plus '\n'; the last one cut to fit `size`.
+        std::string data;
+        while (data.size() < size) {
+          data.append(std::min(line_len, size - data.size()),
+                      static_cast<char>('a' + data.size() % 26));
+          if (data.size() < size) data.push_back('\n');
+        }
+        if (!final_newline && !data.empty() && data.back() == '\n') data.back() = 'z';
+        const std::string path = dir.File("edge");
+        WriteBytes(path, data);
+        for (const size_t chunk_bytes : {size_t{1}, size_t{100}, page, size_t{1} << 20}) {
+          LineSourceOptions options;
+          options.chunk_bytes = chunk_bytes;
+          options.max_line_bytes = 2000;
+          // A file mapped when some '\n' leaves kPadding bytes after it.
+          const size_t nl = data.rfind('\n', data.size() - std::min(data.size(), kPadding));
+          const bool mappable =
+              data.size() > kPadding && nl != std::string::npos && nl + kPadding <= data.size();
+          SCOPED_TRACE("size " + std::to_string(size) + " line " + std::to_string(line_len) +
+                       " newline " + std::to_string(final_newline) + " chunk " +
+                       std::to_string(chunk_bytes));
+          ExpectMappedAsRead(path, data, options, mappable ? 1 : 0);
+        }
+      }
+    }
+  }
+}
+
+TEST(LineSource, EmptyFileIsNotMapped) {
+  TempDir dir;
+  const std::string path = dir.File("empty");
+  WriteBytes(path, "");
+  const Got got = ReadFile(path, {});
+  EXPECT_TRUE(got.status.ok());
+  EXPECT_TRUE(got.lines.empty());
+  EXPECT_EQ(got.mapped_chunks, 0u);
+}
+
+TEST(LineSource, MappedLongLinesAreSkipped) {
+  TempDir dir;
+  const std::string huge(5000, 'h');
+  const std::string data = huge + "\n" + huge + "\r\none\n" + std::string(51, 'x') + "\n" +
+                           std::string(50, 'y') + "\n" + huge + "\n" + ManyLines(100) + huge;
+  const std::string path = dir.File("long");
+  WriteBytes(path, data);
+  for (const size_t chunk_bytes : {size_t{1}, size_t{16}, size_t{4096}, size_t{1} << 20}) {
+    LineSourceOptions options;
+    options.chunk_bytes = chunk_bytes;
+    options.max_line_bytes = 50;
+    SCOPED_TRACE(chunk_bytes);
+    ExpectMappedAsRead(path, data, options, 1);
+  }
+}
+
+TEST(LineSource, RandomisedMappedAgainstReference) {
+  Rng rng(7);
+  TempDir dir;
+  for (int round = 0; round < 200; ++round) {
+    const std::string data = RandomLines(rng, 300, 3000, 100);
+    if (!data.empty() && static_cast<unsigned char>(data[0]) == 0x1f) continue;
+    const std::string path = dir.File("m" + std::to_string(round));
+    WriteBytes(path, data);
+    LineSourceOptions options;
+    options.chunk_bytes = 1 + rng.Below(5000);
+    options.max_line_bytes = 1 + rng.Below(2500);
+    SCOPED_TRACE("round " + std::to_string(round));
+    ExpectMappedAsRead(path, data, options, 0);
+  }
+}
+
+// A file of ManyLines(lines) whose first chunk (1 KiB) has been read, mapped.
+class MappedFile : public ::testing::Test {
+ protected:
+  void Start(int lines) {
+    WriteBytes(path_, ManyLines(lines));
+    LineSourceOptions options;
+    options.chunk_bytes = 1024;
+    auto src = LineSource::Open(path_, options);
+    ASSERT_TRUE(src.ok());
+    src_ = std::move(src).value();
+    ASSERT_TRUE(src_->Next(&chunk_).ok());
+    ASSERT_TRUE(chunk_.mapped());
+  }
+  TempDir dir_;
+  const std::string path_ = dir_.File("file");
+  std::unique_ptr<LineSource> src_;
+  Chunk chunk_;
+};
+
+TEST_F(MappedFile, ThatGrowsIsReadToItsNewEnd) {
+  ASSERT_NO_FATAL_FAILURE(Start(200));
+  {
+    std::ofstream f(path_, std::ios::binary | std::ios::app);
+    f << "appended 1\nappended 2";
+  }
+  std::vector<std::string> lines;
+  ForEachLine(chunk_, [&](uint64_t, std::string_view line) { lines.emplace_back(line); });
+  while (!src_->eof()) {
+    ASSERT_TRUE(src_->Next(&chunk_).ok());
+    ForEachLine(chunk_, [&](uint64_t, std::string_view line) { lines.emplace_back(line); });
+  }
+  ASSERT_EQ(lines.size(), 202u);
+  EXPECT_EQ(lines[199], "line 200 " + std::string(40, 'q'));
+  EXPECT_EQ(lines[200], "appended 1");
+  EXPECT_EQ(lines[201], "appended 2");
+}
+
+TEST_F(MappedFile, ThatShrinksIsAnError) {
+  ASSERT_NO_FATAL_FAILURE(Start(2000));
+  const uint64_t next = chunk_.first_line() + chunk_.line_count();
+  ASSERT_EQ(::truncate(path_.c_str(), 8192), 0);
+  const Status s = src_->Next(&chunk_);
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(src_->eof());
+  EXPECT_NE(s.message().find(path_ + ": line " + std::to_string(next) + ": the file shrank"),
+            std::string::npos)
+      << s.message();
+}
+
+TEST(LineSource, MappedChunkOutlivesItsSource) {
+  TempDir dir;
+  const std::string path = dir.File("outlive");
+  WriteBytes(path, ManyLines(100));
+  Chunk chunk;
+  {
+    auto src = LineSource::Open(path);
+    ASSERT_TRUE(src.ok());
+    ASSERT_TRUE((*src)->Next(&chunk).ok());
+  }
+  ASSERT_TRUE(chunk.mapped());
+  std::vector<std::string> lines;
+  ForEachLine(chunk, [&](uint64_t, std::string_view line) { lines.emplace_back(line); });
+  ASSERT_GE(lines.size(), 98u);
+  EXPECT_EQ(lines[97], "line 98 " + std::string(40, 'q'));
 }
 
 }  // namespace
