@@ -477,9 +477,10 @@ void LineSource::MapFile() {
   if (size <= kPadding) return;
   auto mapping = FileMapping::Map(fd_, size);
   if (mapping == nullptr) return;
-  // The mapped lines end at the last '\n' that leaves kPadding bytes of the
-  // file after it; the lines after it are read into a padded buffer.
-  const void* nl = memrchr(mapping->data(), '\n', size - kPadding + 1);
+  // The mapped lines end at the last '\n' followed by kPadding more bytes
+  // of the file (a chunk's data ends after its '\n'); the lines after it are
+  // read into a padded buffer.
+  const void* nl = memrchr(mapping->data(), '\n', size - kPadding);
   if (nl == nullptr) return;
   mapping_ = std::move(mapping);
   map_end_ = static_cast<size_t>(static_cast<const char*>(nl) - mapping_->data()) + 1;

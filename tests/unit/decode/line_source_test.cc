@@ -437,10 +437,10 @@ TEST(LineSource, MappedFileEndsAtPageAndPaddingBoundaries) {
           LineSourceOptions options;
           options.chunk_bytes = chunk_bytes;
           options.max_line_bytes = 2000;
-          // A file mapped when some '\n' leaves kPadding bytes after it.
+          // Mapped when some '\n' is followed by kPadding more bytes.
           const size_t nl = data.rfind('\n', data.size() - std::min(data.size(), kPadding));
           const bool mappable =
-              data.size() > kPadding && nl != std::string::npos && nl + kPadding <= data.size();
+              data.size() > kPadding && nl != std::string::npos && nl + 1 + kPadding <= data.size();
           SCOPED_TRACE("size " + std::to_string(size) + " line " + std::to_string(line_len) +
                        " newline " + std::to_string(final_newline) + " chunk " +
                        std::to_string(chunk_bytes));
