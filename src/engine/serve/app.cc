@@ -141,15 +141,19 @@ Status ServeApp::Reload(const std::string& path, std::string* summary) {
 
   policies_.push_back(std::make_unique<decide::EnforcementPolicy>(std::move(policy.value())));
   if (ingest_) ingest_->SetEnforcement(*policies_.back());
-  std::unique_ptr<ApiKeyTable> replaced = std::move(keys_);
+  std::unique_ptr<ApiKeyTable> replaced_keys = std::move(keys_);
   keys_ = std::move(keys);
   checks_->SetKeys(keys_.get());
-  if (server_ && replaced) server_->AwaitGracePeriod();
-  replaced.reset();
   // Published whole (never edited in place): a request checks against the
   // old list or the new one, never a mix.
-  auth_.push_back(std::make_unique<const AuthSecrets>(AuthSecrets{n.bouncer_keys, n.admin_tokens}));
-  config_.published_auth.Publish(auth_.back().get());
+  std::unique_ptr<const AuthSecrets> replaced_auth = std::move(auth_);
+  auth_ = std::make_unique<const AuthSecrets>(AuthSecrets{n.bouncer_keys, n.admin_tokens});
+  config_.published_auth.Publish(auth_.get());
+  // A check or an admin request still reading what was replaced is done
+  // with it once every event loop has passed.
+  if (server_ && (replaced_keys || replaced_auth)) server_->AwaitGracePeriod();
+  replaced_keys.reset();
+  replaced_auth.reset();
   *summary = "enforcement policy '" + policies_.back()->name + "', " +
              std::to_string(keys_ ? keys_->size() : 0) + " API keys, " +
              std::to_string(n.bouncer_keys.size()) + " bouncer keys, " +

@@ -45,7 +45,8 @@ class ServeApp {
   // without dropping a request. On any error nothing changes. *summary says
   // what was applied and which changed settings need a restart instead.
   // Call from one thread (the signal loop), never from an event loop: it
-  // waits for the loops to pass before it frees a replaced API-key table.
+  // waits for the loops to pass before it frees the API-key table and the
+  // auth lists it replaced.
   Status Reload(const std::string& path, std::string* summary);
 
   // Graceful stop (server.h), then a checkpoint of the state; idempotent.
@@ -69,11 +70,11 @@ class ServeApp {
   ServeApp() = default;
 
   ServeConfig config_;
-  // Every auth list a reload published into config_.published_auth, kept
-  // until the app goes (a few hashes each): a request that loaded an older
-  // one may still be reading it, and no reader ever waits for a reload.
-  // Declared right after config_ so that it outlives every service.
-  std::vector<std::unique_ptr<const AuthSecrets>> auth_;
+  // The auth lists the last reload published into config_.published_auth
+  // (a reload frees the one it replaces after the server's grace period, as
+  // the API-key table). Declared right after config_ so that it outlives
+  // every service.
+  std::unique_ptr<const AuthSecrets> auth_;
   // Every enforcement policy loaded (the engine holds a reference to the
   // latest; a reload appends). The API-key table in use: a reload frees the
   // one it replaces after the server's grace period, when no check can

@@ -30,24 +30,25 @@ struct AuthSecrets {
 };
 
 // The auth secrets a SIGHUP reload put in force, read by requests on every
-// event loop while the reload thread publishes: one acquire load per
-// credential check, no lock, and a reader sees a whole list, the old or the
-// new, never a mix. The publisher must keep every list it published alive
-// as long as the config (ServeApp keeps them all: a reader may still hold
-// an old one). A copy or an assigned config starts unpublished: a list
-// belongs to the config object it was published on.
+// event loop while the reload thread publishes: one load per credential
+// check, no lock, and a reader sees a whole list, the old or the new, never
+// a mix. The publisher keeps a list alive while a reader may hold it: a
+// replaced one until the server's grace period has passed
+// (HttpServer::AwaitGracePeriod, hence seq_cst). A copy or an assigned
+// config starts unpublished: a list belongs to the config object it was
+// published on.
 class PublishedAuth {
  public:
   PublishedAuth() = default;
   PublishedAuth(const PublishedAuth&) noexcept {}
   PublishedAuth& operator=(const PublishedAuth&) noexcept {
-    p_.store(nullptr, std::memory_order_release);
+    p_.store(nullptr, std::memory_order_seq_cst);
     return *this;
   }
   // Null until the first Publish.
-  const AuthSecrets* Load() const noexcept { return p_.load(std::memory_order_acquire); }
+  const AuthSecrets* Load() const noexcept { return p_.load(std::memory_order_seq_cst); }
   void Publish(const AuthSecrets* secrets) noexcept {
-    p_.store(secrets, std::memory_order_release);
+    p_.store(secrets, std::memory_order_seq_cst);
   }
 
  private:
