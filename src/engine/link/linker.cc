@@ -327,6 +327,7 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
                                            y.minute_items, span(*x.s), span(*y.s), overlap,
                                            Coactivity(x.s->hours, y.s->hours));
         ev.synchrony = sim;
+        ev.synchrony_measured = true;
         if (sim >= cp.min_similarity) add(Channel::kSynchrony, cp.weight * sim);
       }
     }
@@ -417,8 +418,8 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     if (ev.total >= p.threshold) {
       uf.Union(a, b);
       ++out.edges;
-      out.edges_joined.push_back(
-          Edge{a, b, ev.total, ev.by_channel, ev.template_similarity, ev.synchrony});
+      out.edges_joined.push_back(Edge{a, b, ev.total, ev.by_channel, ev.template_similarity,
+                                      ev.synchrony, ev.synchrony_measured});
     }
   };
   auto compare_buckets = [&](const std::vector<Entry>& sorted) {
@@ -477,14 +478,15 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
     ++comp.local_edges;
     comp.template_similarity += ev.template_similarity;
     comp.synchrony += ev.synchrony;
+    comp.synchrony_edges += ev.synchrony_measured;
     if (ev.by_channel[Ch(Channel::kProfile)] > 0) ++comp.local_profile_edges;
   }
   for (Component& comp : out.components) {
     if (comp.edges) comp.shared_evidence /= comp.edges;
     if (comp.local_edges) {
       comp.template_similarity /= comp.local_edges;
-      comp.synchrony /= comp.local_edges;
     }
+    if (comp.synchrony_edges) comp.synchrony /= comp.synchrony_edges;
   }
   return out;
 }

@@ -36,8 +36,13 @@ struct Component {
   // joined says nothing of how alike the two accounts behave here.
   uint32_t local_edges = 0;
   uint32_t local_profile_edges = 0;  // of local_edges, with profile evidence
-  double template_similarity = 0;    // mean over local_edges
-  double synchrony = 0;              // mean over local_edges
+  // Of local_edges, those whose two accounts were both active in enough
+  // minutes (the synchrony channel's min_items) for synchrony to be measured.
+  uint32_t synchrony_edges = 0;
+  double template_similarity = 0;  // mean over local_edges
+  // Mean over synchrony_edges: a pair too young to measure says nothing of
+  // whether it runs in step (0 when synchrony_edges is 0: unmeasured).
+  double synchrony = 0;
   // Mean, over all joining edges, of the evidence that the two accounts share
   // something (an instrument, an organisation, a network, a harness, their
   // timing, a partner's naming) rather than merely resemble each other: every
@@ -54,6 +59,7 @@ struct Edge {
   std::array<double, policy::kChannels> by_channel{};
   double template_similarity = 0;
   double synchrony = 0;
+  bool synchrony_measured = false;
 };
 
 struct LinkResult {
@@ -88,6 +94,7 @@ class Linker {
     std::array<double, policy::kChannels> by_channel{};
     double template_similarity = 0;
     double synchrony = 0;
+    bool synchrony_measured = false;  // both accounts had the minutes for it
   };
 
  private:

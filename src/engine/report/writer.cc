@@ -164,6 +164,11 @@ std::string CampaignsJson(const RunView& run) {
     for (size_t k = 0; k < cf.size() && k < c.features.size(); ++k)
       w.Key(cf[k].name).Number(Round(c.features[k].value));
     w.EndObject();
+    w.Key("unmeasured").BeginArray();
+    for (size_t k = 0; k < cf.size() && k < c.features.size(); ++k) {
+      if (!c.features[k].measured) w.String(cf[k].name);
+    }
+    w.EndArray();
     w.Key("reasons").BeginArray();
     for (const auto& r : c.reasons) w.String(r);
     w.EndArray();

@@ -184,6 +184,18 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
     }
   }
 
+  // A model first seen more than a day into the log is a new release: only
+  // then can a rush to one be measured.
+  const bool new_model_in_log =
+      std::any_of(model_first.begin(), model_first.end(),
+                  [&](const auto& m) { return m.second - log_start > kUsPerDay; });
+  // Whether an account's ramp from sign-up to full usage can be seen: it
+  // needs a sign-up time and a first request after the log's first day.
+  auto ramp_measurable = [&](size_t i) {
+    const decode::AccountInfo* info = i < infos.size() ? infos[i] : nullptr;
+    return info && info->created != INT64_MIN && table.state(i).first_time - log_start >= kUsPerDay;
+  };
+
   // Raw account measurements by feature name.
   auto measure = [&](size_t i, const std::string& name) -> double {
     const AccountState& s = table.state(i);
@@ -266,8 +278,6 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
 
   // Campaigns.
   const auto& cf = policy_.campaign_features;
-  double cw_total = 0;
-  for (const auto& f : cf) cw_total += f.weight;
   std::vector<CampaignScore> campaigns;
   for (uint32_t c = 0; c < links.components.size(); ++c) {
     const link::Component& comp = links.components[c];
@@ -277,6 +287,7 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
     cs.last_seen = INT64_MIN;
     std::vector<double> volumes, scores;
     double elicitation = 0, focus = 0, ramp = 0, rush = 0;
+    bool ramp_seen = false;
     std::vector<double> caps(vocab_.capabilities.size(), 0), frames(vocab_.frames.size(), 0);
     std::vector<std::pair<TimeUs, uint32_t>> created;
     std::vector<std::string> payments;
@@ -297,6 +308,7 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       focus += value_of("capability_focus") * req;
       rush += value_of("new_model_rush") * req;
       ramp += value_of("fast_ramp");
+      ramp_seen = ramp_seen || ramp_measurable(m);
       volumes.push_back(value_of("volume"));
       scores.push_back(out.accounts[m].score);
       // Sampled counts scaled to estimates over all of the account's requests.
@@ -356,16 +368,26 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
       if (name == "new_model_rush") return rush / total_req;
       return 0;
     };
-    double sum = 0;
+    auto campaign_measured = [&](const std::string& name) {
+      if (name == "synchrony") return comp.synchrony_edges > 0;
+      if (name == "new_model_rush") return new_model_in_log;
+      if (name == "fast_ramp") return ramp_seen;
+      return true;
+    };
+    double sum = 0, weights = 0;
     for (const auto& f : cf) {
       FeatureValue v;
       v.value = campaign_measure(f.name);
       v.ramped = Ramp(v.value, f.low, f.high);
       v.weight = f.weight;
-      sum += v.ramped * f.weight;
+      v.measured = campaign_measured(f.name);
+      if (v.measured) {
+        sum += v.ramped * f.weight;
+        weights += f.weight;
+      }
       cs.features.push_back(v);
     }
-    cs.score = cw_total > 0 ? sum / cw_total : 0;
+    cs.score = weights > 0 ? sum / weights : 0;
     // Accounts in organisations that declare two or more of the group's
     // members: a group made of a few customers' own fleets is still declared.
     std::string declared_org;
@@ -444,7 +466,7 @@ ScoreResult Scorer::Score(const fingerprint::AccountTable& table,
     }
     for (size_t k : forder) {
       const FeatureValue& v = cs.features[k];
-      if (v.ramped < 0.5) continue;
+      if (v.ramped < 0.5 || !v.measured) continue;
       const std::string& name = cf[k].name;
       if (name == "size")
         cs.reasons.push_back(fmt::format("{} linked accounts", comp.members.size()));

@@ -27,6 +27,12 @@ struct FeatureValue {
   double value = 0;   // raw measurement
   double ramped = 0;  // in [0,1] after the policy's ramp
   double weight = 0;
+  // false: the evidence for this feature does not exist yet (a campaign whose
+  // pairs are all too young for synchrony, a log without a model released
+  // after its first day, members all active since the log began): the
+  // feature is left out of the score's weighted mean instead of counting as
+  // 0. Campaign features only; account features are always measured.
+  bool measured = true;
 };
 
 struct AccountScore {
