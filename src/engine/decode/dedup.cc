@@ -32,6 +32,7 @@ class KeySet {
     std::swap(slots_, o.slots_);
     std::swap(shift_, o.shift_);
     std::swap(bytes_, o.bytes_);
+    std::swap(max_buckets_, o.max_buckets_);
     std::swap(size_, o.size_);
     std::swap(zero_, o.zero_);
   }
@@ -39,21 +40,15 @@ class KeySet {
   bool allocated() const noexcept { return slots_ != nullptr; }
   size_t size() const noexcept { return size_; }
 
-  // Room for `capacity` keys, empty. Allocates only here.
+  // Room for `capacity` keys, empty. The table starts at kFirstBuckets and
+  // doubles whenever it is 7/8 full, up to the size `capacity` needs: a
+  // shard that sees few ids neither zeroes nor faults in the pages of a full
+  // table (64 MiB per generation at the default capacity), and a lookup in a
+  // small table misses the caches less often. Allocates only here and when
+  // growing.
   void Allocate(size_t capacity) {
-    constexpr size_t kHugePage = size_t{2} << 20;
-    const size_t buckets = std::max<size_t>(2, std::bit_ceil((capacity + 6) / 7));
-    bytes_ = buckets * kBucketBytes;
-    const bool huge = bytes_ >= kHugePage;
-    const size_t align = huge ? kHugePage : kBucketBytes;
-    const size_t bytes = (bytes_ + align - 1) / align * align;
-    slots_ = static_cast<uint64_t*>(std::aligned_alloc(align, bytes));
-    if (slots_ == nullptr) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-    if (huge) ::madvise(slots_, bytes, MADV_HUGEPAGE);
-#endif
-    shift_ = 64 - std::countr_zero(buckets);
-    Clear();
+    max_buckets_ = std::max<size_t>(2, std::bit_ceil((capacity + 6) / 7));
+    Resize(std::min(max_buckets_, kFirstBuckets));
   }
   void Clear() noexcept {
     if (slots_ != nullptr) std::memset(slots_, 0, bytes_);
@@ -75,8 +70,12 @@ class KeySet {
       ++size_;
       return true;
     }
-    const Found f = Probe(key);
+    Found f = Probe(key);
     if (f.found) return false;
+    if (size_ >= Buckets() * kMaxPerBucket && Buckets() < max_buckets_) {
+      Resize(2 * Buckets());
+      f = Probe(key);
+    }
     *f.slot = key;
     ++size_;
     return true;
@@ -94,6 +93,37 @@ class KeySet {
  private:
   static constexpr size_t kSlots = 8;
   static constexpr size_t kBucketBytes = kSlots * sizeof(uint64_t);
+  // Keys per bucket at most, on average: a table is at most 7/8 full, so a
+  // probe ends at an empty slot within a bucket or two.
+  static constexpr size_t kMaxPerBucket = 7;
+  static constexpr size_t kFirstBuckets = size_t{1} << 12;  // 256 KiB
+
+  size_t Buckets() const noexcept { return bytes_ / kBucketBytes; }
+
+  // Replaces the table by an empty one of `buckets` buckets holding the same
+  // keys.
+  void Resize(size_t buckets) {
+    constexpr size_t kHugePage = size_t{2} << 20;
+    const size_t bytes = buckets * kBucketBytes;
+    const bool huge = bytes >= kHugePage;
+    const size_t align = huge ? kHugePage : kBucketBytes;
+    auto* fresh =
+        static_cast<uint64_t*>(std::aligned_alloc(align, (bytes + align - 1) / align * align));
+    if (fresh == nullptr) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    if (huge) ::madvise(fresh, bytes, MADV_HUGEPAGE);
+#endif
+    std::memset(fresh, 0, bytes);
+    uint64_t* const old = slots_;
+    const size_t old_slots = bytes_ / sizeof(uint64_t);
+    slots_ = fresh;
+    bytes_ = bytes;
+    shift_ = 64 - std::countr_zero(buckets);
+    for (size_t i = 0; i < old_slots; ++i) {
+      if (old[i] != 0) *Probe(old[i]).slot = old[i];
+    }
+    std::free(old);
+  }
 
   struct Found {
     bool found;
@@ -116,6 +146,7 @@ class KeySet {
   uint64_t* slots_ = nullptr;
   int shift_ = 64;
   size_t bytes_ = 0;
+  size_t max_buckets_ = 0;
   size_t size_ = 0;
   bool zero_ = false;
 };

@@ -14,10 +14,12 @@
 // Memory: each generation of a shard is a table of 8-byte slots for
 // capacity / shards ids (slots: 8 times the power of two at or above 1/7 of
 // that, so a table is at most 7/8 full), allocated at the shard's first id
-// and reused when the generations rotate, so the total is about
+// and reused when the generations rotate, so the total is at most about
 // 2 * 8 * 2^ceil(log2(capacity * 8 / 7)) bytes: 64 MiB for the default
-// capacity (3,670,016 = 7/8 * 2^22). Tables of 2 MiB and more are advised
-// onto huge pages: each lookup is a random access.
+// capacity (3,670,016 = 7/8 * 2^22). A table starts at 256 KiB and doubles
+// as it fills, so a generation holding fewer ids takes (and zeroes) only
+// what they need. Tables of 2 MiB and more are advised onto huge pages: each
+// lookup is a random access.
 //
 // Thread safety: SeenBefore may be called from several threads; each shard
 // has its own mutex (shard = high bits of the hash), so two decode threads

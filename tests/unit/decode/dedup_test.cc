@@ -46,6 +46,25 @@ TEST(DuplicateFilter, WindowSurvivesRotationExactlyWithOneShard) {
   EXPECT_FALSE(f.SeenBefore("old"));
 }
 
+TEST(DuplicateFilter, TablesGrowWithoutLosingIds) {
+  // 100,000 ids in one shard: the table starts at 4,096 buckets (28,672 ids)
+  // and doubles twice, rehashing what it holds; then rotates exactly.
+  DuplicateFilterOptions options;
+  options.capacity = 100000;
+  options.shards = 1;
+  DuplicateFilter f(options);
+  for (int i = 0; i < 100000; ++i) ASSERT_FALSE(f.SeenBefore(Id(i))) << i;
+  EXPECT_EQ(f.size(), 100000u);
+  for (int i = 0; i < 100000; ++i) ASSERT_TRUE(f.SeenBefore(Id(i))) << i;
+  // The next new id rotates the full generation into the old one.
+  EXPECT_FALSE(f.SeenBefore("new"));
+  for (int i = 0; i < 100000; i += 7) ASSERT_TRUE(f.SeenBefore(Id(i))) << i;
+  for (int i = 100000; i < 199999; ++i) ASSERT_FALSE(f.SeenBefore(Id(i))) << i;
+  EXPECT_TRUE(f.SeenBefore(Id(5)));
+  EXPECT_FALSE(f.SeenBefore(Id(300000)));  // rotates again: ids below 100,000 are gone
+  EXPECT_FALSE(f.SeenBefore(Id(6)));
+}
+
 TEST(DuplicateFilter, ShardedWindowIsAboutTheCapacity) {
   DuplicateFilterOptions options;
   options.capacity = 16000;
