@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -55,6 +56,26 @@ class WordHash {
       h_ = Mix(h_, acc_);
       acc_ = 0;
       n_ = 0;
+    }
+  }
+  // Same as Add for each of the k bytes at p. Loads 8 bytes at a time: the
+  // 8 bytes from each of p[0 .. k-1] must be readable.
+  void AddRun(const unsigned char* p, size_t k) noexcept {
+    while (k > 0) {
+      const size_t take = std::min<size_t>(k, 8 - n_);
+      uint64_t w;
+      std::memcpy(&w, p, sizeof w);
+      // The first `take` bytes, the first one highest, as Add packs them.
+      w = __builtin_bswap64(w) >> (64 - 8 * take);
+      acc_ = take == 8 ? w : (acc_ << (8 * take)) | w;
+      n_ += static_cast<unsigned>(take);
+      p += take;
+      k -= take;
+      if (n_ == 8) {
+        h_ = Mix(h_, acc_);
+        acc_ = 0;
+        n_ = 0;
+      }
     }
   }
   uint64_t Done() const noexcept { return Mix(h_, acc_ | (uint64_t{n_} << 60)); }
@@ -287,16 +308,27 @@ class TemplateHasher {
     bool digit = false, underscore = false, inner_upper = false, path = false;
     while (i < n) {
 #if defined(__SSE2__)
-      if constexpr (!kHash) {
-        // Unhashed, a lowercase letter changes nothing but the position:
-        // skip a run of them 16 bytes at a time (whole blocks inside the
-        // text only).
-        if (i + 16 <= n) {
-          const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + i));
-          const __m128i lower = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
-                                              _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
-          const auto run =
-              static_cast<size_t>(std::countr_one(static_cast<unsigned>(_mm_movemask_epi8(lower))));
+      // A run of ASCII letters, 16 bytes at a time (whole blocks inside the
+      // text only): what the byte loop below does for each letter, at once.
+      if (i + 16 <= n) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + i));
+        const __m128i lowered = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lowered, _mm_set1_epi8('a' - 1)),
+                                             _mm_cmplt_epi8(lowered, _mm_set1_epi8('z' + 1)));
+        const auto letters = static_cast<unsigned>(_mm_movemask_epi8(letter));
+        const auto run = static_cast<size_t>(std::countr_one(letters));
+        if (run > 0) {
+          const unsigned in_run = run == 16 ? 0xffffu : (1u << run) - 1;
+          // Capitals: bit 5 clear in a letter. The word's first byte does
+          // not count.
+          const unsigned upper =
+              ~static_cast<unsigned>(_mm_movemask_epi8(_mm_slli_epi16(v, 2))) & in_run;
+          if ((upper & (i == start ? ~1u : ~0u)) != 0) inner_upper = true;
+          if constexpr (kHash) {
+            alignas(16) unsigned char bytes[32] = {};
+            _mm_store_si128(reinterpret_cast<__m128i*>(bytes), lowered);
+            h.AddRun(bytes, run);
+          }
           i += run;
           if (run == 16) continue;
         }

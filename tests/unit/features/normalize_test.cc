@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/common/rng.h"
+
 namespace hw::features {
 namespace {
 
@@ -155,6 +157,104 @@ TEST(TemplateFingerprint, ChineseText) {
 TEST(TemplateFingerprint, StableAndDeterministic) {
   const std::string s = "Explain what this code does, line by line.\n```\nx = 1\n```";
   EXPECT_EQ(Fp(s), Fp(std::string(s)));
+}
+
+// Pins the fingerprint of 20,000 random texts built from pieces that reach
+// every branch (letter runs longer than a SIMD block, capitals inside and at
+// the start of words, digits, identifiers, paths, quotes, fences, non-ASCII
+// letters, wide punctuation, CJK, stops): a faster tokenizer must give the
+// same value for every text, since templates feed the linker and the report.
+// The digest was computed by the byte-at-a-time tokenizer of 2026-12-02.
+TEST(TemplateFingerprint, ValuesArePinned) {
+  const std::vector<std::string_view> pieces = {
+      "the ",
+      "quick ",
+      "Brown ",
+      "fox",
+      "jumps",
+      " over ",
+      "a ",
+      "LAZY ",
+      "dog",
+      ". ",
+      "? ",
+      "! ",
+      ": ",
+      "; ",
+      ", ",
+      ",x",
+      "\n",
+      "\n\n",
+      "  ",
+      "\t",
+      "internationalization ",
+      "characteristically ",
+      "supercalifragilisticexpialidocious ",
+      "McDonald ",
+      "iPhone ",
+      "JavaScript ",
+      "x_y ",
+      "snake_case_name ",
+      "v2 ",
+      "3.14 ",
+      "1,000 ",
+      "42",
+      "fix-42 ",
+      "step-by-step ",
+      "don't ",
+      "java.util.List ",
+      "src/main.py ",
+      "https://example.com/a ",
+      "f(x) ",
+      "{",
+      "}",
+      "-> ",
+      "=> ",
+      "$ ",
+      "\"quoted span\" ",
+      "`code` ",
+      "```\nint x;\n```\n",
+      "\xe2\x80\x9c"
+      "curly"
+      "\xe2\x80\x9d ",
+      "\xc2\xab"
+      "guillemets"
+      "\xc2\xbb ",
+      "\xe3\x80\x8c"
+      "corner"
+      "\xe3\x80\x8d",
+      "caf\xc3\xa9 ",
+      "na\xc3\xafve ",
+      "\xc3\x89mile ",
+      "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 ",
+      "\xe8\xa7\xa3\xe9\x87\x8a",
+      "\xe3\x80\x82",
+      "\xef\xbc\x9a",
+      "\xef\xbc\x8c",
+      "\xe2\x80\x94",
+      "\xc2\xa0",
+      "Task:",
+      "Answer: ",
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+      "abcdefghijklmnopqrstuvwxyz",
+      "'",
+      "-",
+      "_",
+      "\xe2\x80\x99s ",
+      "\xff",
+      "\xc3",
+  };
+  Rng rng(20261202);
+  uint64_t digest = 0;
+  std::string text;
+  for (int k = 0; k < 20000; ++k) {
+    text.clear();
+    const uint64_t n = rng.Below(120);
+    for (uint64_t i = 0; i < n; ++i) text += pieces[rng.Below(pieces.size())];
+    const int segments = rng.Below(4) == 0 ? kWholeText : kTemplateSegments;
+    digest = digest * 0x100000001b3ULL ^ TemplateFingerprint(text, segments);
+  }
+  EXPECT_EQ(digest, 0x7d7e3452d6e70d66ULL);
 }
 
 // Every prefix of each text, copied into a buffer of exactly that size, so
