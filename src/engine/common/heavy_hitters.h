@@ -37,6 +37,12 @@ class HeavyHitters {
     for (auto& e : e_) e.count -= m;
     if (n > m) Add(key, n - m);
   }
+  // True when `key` is counted now (so it was added, or merged in, before).
+  bool Contains(uint64_t key) const noexcept {
+    bool found = false;
+    for (const auto& e : e_) found |= e.count != 0 && e.key == key;
+    return found;
+  }
   void Merge(const HeavyHitters& o) noexcept {
     std::array<Entry, 2 * K> all{};
     size_t n = 0;

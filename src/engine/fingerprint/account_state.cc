@@ -122,7 +122,10 @@ void AccountState::Update(const Observation& ob) noexcept {
   if (f.prompt_template != 0 && f.prompt_chars >= kMinTemplateChars) {
     ++templated;
     prompt_templates.Add(f.prompt_template);
-    template_sig.Add(f.prompt_template);
+    // A template among the top ones is in the signature already (whatever
+    // puts a key there, Add or Merge, puts it in template_sig too), and
+    // MinHash::Add is idempotent: skip its 32 hashes for repeats.
+    if (!top_templates.Contains(f.prompt_template)) template_sig.Add(f.prompt_template);
     top_templates.Add(f.prompt_template);
   }
   if (ob.address) addresses.Add(ob.address);

@@ -2,8 +2,27 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/common/heavy_hitters.h"
+
 namespace hw {
 namespace {
+
+TEST(HeavyHitters, ContainsWhatIsCountedNow) {
+  HeavyHitters<2> h;
+  EXPECT_FALSE(h.Contains(0));
+  h.Add(5);
+  h.Add(6);
+  EXPECT_TRUE(h.Contains(5));
+  EXPECT_TRUE(h.Contains(6));
+  EXPECT_FALSE(h.Contains(0));  // an empty slot's key is not counted
+  h.Add(7);                     // decrements every count to 0: all are out
+  EXPECT_FALSE(h.Contains(5));
+  EXPECT_FALSE(h.Contains(7));
+  HeavyHitters<2> o;
+  o.Add(9, 3);
+  h.Merge(o);
+  EXPECT_TRUE(h.Contains(9));
+}
 
 TEST(MinHash, EstimatesJaccard) {
   MinHash<128> a, b;

@@ -74,6 +74,28 @@ TEST(AccountState, MergeOfSplitStreamEqualsWholeStream) {
   }
 }
 
+// The template signature holds every template seen, whether a repeat is
+// still among the top templates (its MinHash add is skipped) or has been
+// pushed out of them (added again), also after merging another state.
+TEST(AccountState, TemplateSignatureHoldsEveryTemplate) {
+  Rng r(7);
+  AccountState s, other;
+  MinHash<32> expected;
+  TimeUs t = int64_t{1776816000} * kUsPerSecond;
+  for (int i = 0; i < 3000; ++i) {
+    Observation ob;
+    ob.time = t += kUsPerSecond;
+    // A few heavy templates and a long tail that churns the top four.
+    ob.features.prompt_template = r.Chance(0.5) ? 1 + r.Below(3) : 100 + r.Below(400);
+    ob.features.prompt_chars = kMinTemplateChars;
+    expected.Add(ob.features.prompt_template);
+    (i % 3 == 0 ? other : s).Update(ob);
+    if (i == 2000) s.Merge(other);
+  }
+  s.Merge(other);
+  EXPECT_EQ(s.template_sig.values(), expected.values());
+}
+
 // Content counters cover the scanned requests only, and the shares built on
 // them divide by `scanned`; unsorted time is counted per account.
 TEST(AccountState, ContentCountsOnlyScannedRequests) {
