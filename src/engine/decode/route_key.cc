@@ -53,9 +53,10 @@ std::string_view RawUserId(std::string_view line) noexcept {
   return {};
 }
 
-uint64_t RouteKey(std::string_view line) noexcept {
-  const std::string_view id = RawUserId(line);
-  return id.empty() ? 0 : Hash64(id, 0x726f757465ULL);
+uint64_t RouteKeyOfId(std::string_view raw_id) noexcept {
+  return raw_id.empty() ? 0 : Hash64(raw_id, 0x726f757465ULL);
 }
+
+uint64_t RouteKey(std::string_view line) noexcept { return RouteKeyOfId(RawUserId(line)); }
 
 }  // namespace hw::decode

@@ -22,5 +22,7 @@ std::string_view RawUserId(std::string_view line) noexcept;
 // A well-mixed 64-bit key of the line's account for shard choice: the hash of
 // RawUserId, or 0 when there is none.
 uint64_t RouteKey(std::string_view line) noexcept;
+// The same key from RawUserId's result.
+uint64_t RouteKeyOfId(std::string_view raw_id) noexcept;
 
 }  // namespace hw::decode

@@ -15,6 +15,11 @@ class AccountTable {
  public:
   // The state of `user_id`, created empty on first sight. Allocates only then.
   AccountState& Get(std::string_view user_id);
+  // Starts loading the memory that Get(user_id) reads first (the index
+  // entry), so that a caller may overlap the cache miss with other work.
+  void Prefetch(std::string_view user_id) const {
+    index_.prefetch(absl::string_view(user_id.data(), user_id.size()));
+  }
   // The index of `user_id`, created empty on first sight.
   uint32_t Intern(std::string_view user_id);
   // Folds another shard's states into this one (AccountState::Merge per id).

@@ -59,10 +59,12 @@ struct Reject {
   std::string excerpt;
 };
 
-// A line of a chunk: [begin, end) in Chunk::data(), and its index among the
-// chunk's lines.
+// A line of a chunk: [begin, end) in Chunk::data(), its index among the
+// chunk's lines, and where the reader found its raw user.id ([id_begin,
+// id_begin + id_size), empty when none or with one shard): a hint for
+// prefetching the account, never trusted as the id.
 struct LineRef {
-  uint32_t begin, end, index;
+  uint32_t begin, end, index, id_begin, id_size;
 };
 
 // One chunk of input lines, handed to every worker with the lines of each
@@ -218,16 +220,22 @@ class Worker {
     const std::vector<LineRef>& refs = shared_chunk.shard_lines[index_];
     for (size_t k = 0; k < refs.size(); ++k) {
       const LineRef& ref = refs[k];
-      if (k + 1 < refs.size()) {
-        // The next line of this shard: its first cache lines and its last
-        // byte (read first, for a '\r'), which the hardware prefetcher cannot
-        // guess (the other shards' lines lie between).
-        const char* next = data.data() + refs[k + 1].begin;
+      if (k + 2 < refs.size()) {
+        // The line after next of this shard: its first cache lines and its
+        // last byte (read first, for a '\r'), which the hardware prefetcher
+        // cannot guess (the other shards' lines lie between).
+        const char* next = data.data() + refs[k + 2].begin;
         __builtin_prefetch(next);
         __builtin_prefetch(next + 64);
         __builtin_prefetch(next + 128);
         __builtin_prefetch(next + 192);
-        __builtin_prefetch(data.data() + refs[k + 1].end - 1);
+        __builtin_prefetch(data.data() + refs[k + 2].end - 1);
+      }
+      if (k + 1 < refs.size()) {
+        // The next line's account entry, found from its id bytes (loaded by
+        // the prefetch above one line ago).
+        const LineRef& next = refs[k + 1];
+        if (next.id_size != 0) table_.Prefetch(data.substr(next.id_begin, next.id_size));
       }
       std::string_view line = data.substr(ref.begin, ref.end - ref.begin);
       const uint64_t line_no = chunk.first_line() + ref.index;
@@ -342,11 +350,16 @@ void RouteLines(uint32_t shards, SharedChunk* c) {
       __builtin_prefetch(data.data() + ends[i + kPrefetchAhead - 1] + 1);
     }
     const uint32_t end = ends[i];
-    const uint32_t shard =
-        shards == 1
-            ? 0
-            : static_cast<uint32_t>(decode::RouteKey(data.substr(begin, end - begin)) % shards);
-    c->shard_lines[shard].push_back(LineRef{begin, end, i});
+    uint32_t shard = 0, id_begin = 0, id_size = 0;
+    if (shards > 1) {
+      const std::string_view id = decode::RawUserId(data.substr(begin, end - begin));
+      shard = static_cast<uint32_t>(decode::RouteKeyOfId(id) % shards);
+      if (!id.empty()) {
+        id_begin = static_cast<uint32_t>(id.data() - data.data());
+        id_size = static_cast<uint32_t>(id.size());
+      }
+    }
+    c->shard_lines[shard].push_back(LineRef{begin, end, i, id_begin, id_size});
     begin = end + 1;
   }
 }
