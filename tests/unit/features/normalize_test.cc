@@ -214,15 +214,9 @@ TEST(TemplateFingerprint, ValuesArePinned) {
       "\"quoted span\" ",
       "`code` ",
       "```\nint x;\n```\n",
-      "\xe2\x80\x9c"
-      "curly"
-      "\xe2\x80\x9d ",
-      "\xc2\xab"
-      "guillemets"
-      "\xc2\xbb ",
-      "\xe3\x80\x8c"
-      "corner"
-      "\xe3\x80\x8d",
+      "\u201Ccurly\u201D ",
+      "\u00ABguillemets\u00BB ",
+      "\u300Ccorner\u300D",
       "caf\xc3\xa9 ",
       "na\xc3\xafve ",
       "\xc3\x89mile ",
