@@ -3,18 +3,80 @@
 #include <algorithm>
 #include <utility>
 
+#include "engine/common/hash.h"
 #include "engine/decode/line_source.h"
 #include "engine/decode/reject_log.h"
+#include "engine/decode/route_key.h"
 
 namespace hw::pipeline {
 
 namespace {
-// A period of zero or less would run detection before every event.
+// A period of zero or less would run detection before every event. Inline
+// detection folds one event at a time (see OnlineOptions::fold_threads).
 OnlineOptions Checked(OnlineOptions o) {
   if (o.detect_period <= 0) o.detect_period = kUsPerMinute;
+  if (o.detect_inline || o.fold_threads < 1) o.fold_threads = 1;
   return o;
 }
+
+uint64_t TokensOf(const Event& ev) noexcept {
+  return static_cast<uint64_t>(std::max<int64_t>(ev.input_tokens, 0) +
+                               std::max<int64_t>(ev.output_tokens, 0));
+}
+
+// Decode reads up to kPadding bytes past a line: lines that close to the end
+// of the block (which is not padded) are decoded from a copy.
+decode::DecodeResult DecodeIn(decode::Decoder& decoder, std::string_view block,
+                              std::string_view line, Event* ev) noexcept {
+  const size_t end = static_cast<size_t>(line.data() - block.data()) + line.size();
+  return block.size() - end >= decode::kPadding ? decoder.Decode(line, ev)
+                                                : decoder.DecodeUnpadded(line, ev);
+}
+
+LineReject MakeReject(uint64_t line_no, const decode::DecodeResult& r, std::string_view line) {
+  return {line_no, r.reason, std::string(r.message),
+          std::string(decode::Utf8Prefix(line, decode::kRejectExcerptBytes))};
+}
+
+enum class LineKind : uint8_t { kSkipped, kDuplicate, kFolded, kConflict };
+
+// What a worker did with one of its lines, for the in-order pass.
+struct LineFold {
+  TimeUs time = 0;
+  uint64_t response_id = 0;  // of a folded event
+  uint64_t tokens = 0;       // of a folded event
+  uint32_t account = 0;      // table index, or with `fresh` the worker's own
+  LineKind kind = LineKind::kSkipped;
+  bool fresh = false;  // an account first seen in this block
+};
+
+constexpr uint16_t kBlankLine = UINT16_MAX;
 }  // namespace
+
+// A line of the block being folded: where it is ('\r' removed), and which
+// worker has it at which position of its list.
+struct OnlineEngine::LineRoute {
+  uint32_t begin = 0, end = 0;
+  uint32_t id_begin = 0, id_size = 0;  // its raw user.id
+  uint32_t pos = 0;
+  uint16_t worker = kBlankLine;
+};
+
+// A fold thread's own decoder, extractor and outputs. It reads and writes
+// only the states of the accounts routed to it: known ones in the engine's
+// table (which nobody grows while workers run), new ones in `fresh`, which
+// the in-order pass moves into the table in order of first sight.
+struct OnlineEngine::FoldWorker {
+  explicit FoldWorker(const features::RulePack& rules) : extractor(rules) {}
+  decode::Decoder decoder;
+  features::FeatureExtractor extractor;
+  std::vector<uint32_t> lines;  // block line numbers (0-based), in order
+  std::vector<LineFold> out;    // parallel to lines
+  fingerprint::AccountTable fresh;
+  std::vector<int64_t> fresh_index;  // table_ index of fresh account i, -1 before
+  std::vector<LineReject> rejects;
+  IngestStats stats;
+};
 
 OnlineEngine::OnlineEngine(const EngineSpec& spec, const decide::EnforcementPolicy& enforcement,
                            const decode::Registry* registry, const OnlineOptions& options,
@@ -25,15 +87,37 @@ OnlineEngine::OnlineEngine(const EngineSpec& spec, const decide::EnforcementPoli
       decider_(std::make_unique<decide::Decider>(enforcement)),
       access_(std::move(access)),
       extractor_(*spec.rules),
-      dedup_(decode::DuplicateFilterOptions{options.dedup_capacity, 1}) {}
+      dedup_(decode::DuplicateFilterOptions{options.dedup_capacity, 1}) {
+  if (options_.fold_threads == 1) return;
+  for (int i = 0; i < options_.fold_threads; ++i) {
+    workers_.push_back(std::make_unique<FoldWorker>(*spec.rules));
+  }
+  // Worker 0 is the caller's thread.
+  for (size_t i = 1; i < workers_.size(); ++i) {
+    threads_.emplace_back([this, w = workers_[i].get()] { WorkerLoop(w); });
+  }
+}
 
-OnlineEngine::~OnlineEngine() = default;
+OnlineEngine::~OnlineEngine() {
+  {
+    std::lock_guard lock(fold_mu_);
+    fold_stop_ = true;
+  }
+  fold_cv_.notify_all();
+  for (std::thread& t : threads_) t.join();
+}
 
 IngestStats OnlineEngine::Ingest(std::string_view block, uint64_t first_line,
                                  std::vector<LineReject>* rejects) {
+  IngestStats st = workers_.empty() ? IngestSerial(block, first_line, rejects)
+                                    : IngestParallel(block, first_line, rejects);
+  ChargeBlockTokens();
+  return st;
+}
+
+IngestStats OnlineEngine::IngestSerial(std::string_view block, uint64_t first_line,
+                                       std::vector<LineReject>* rejects) {
   IngestStats st;
-  Event ev;
-  features::RequestFeatures f;
   uint64_t line_no = first_line;
   size_t pos = 0;
   while (pos < block.size()) {
@@ -45,72 +129,255 @@ IngestStats OnlineEngine::Ingest(std::string_view block, uint64_t first_line,
     ++st.lines;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (decode::IsBlankLine(line)) continue;
-    // Decode reads up to kPadding bytes past a line: lines that close to the
-    // end of the block (which is not padded) are decoded from a copy.
-    const decode::DecodeResult r =
-        block.size() - (static_cast<size_t>(line.data() - block.data()) + line.size()) >=
-                decode::kPadding
-            ? decoder_.Decode(line, &ev)
-            : decoder_.DecodeUnpadded(line, &ev);
-    if (!r.ok()) {
-      ++st.rejected;
-      if (rejects != nullptr) {
-        rejects->push_back({this_line, r.reason, std::string(r.message),
-                            std::string(decode::Utf8Prefix(line, decode::kRejectExcerptBytes))});
-      }
+    IngestLine(block, line, this_line, &st, rejects);
+  }
+  return st;
+}
+
+void OnlineEngine::IngestLine(std::string_view block, std::string_view line, uint64_t line_no,
+                              IngestStats* st, std::vector<LineReject>* rejects) {
+  Event ev;
+  const decode::DecodeResult r = DecodeIn(decoder_, block, line, &ev);
+  if (!r.ok()) {
+    ++st->rejected;
+    if (rejects != nullptr) rejects->push_back(MakeReject(line_no, r, line));
+    return;
+  }
+  CrossBoundary(ev.time, st);
+  watermark_ = std::max(watermark_, ev.time);
+  const uint32_t index = table_.Intern(ev.user_id);
+  fingerprint::AccountState& state = table_.state(index);
+  // Duplicates are dropped before they reach the state, the sampler's
+  // request number included: a batch redelivered after a crash leaves the
+  // state exactly as one delivery would (analyze's workers, which sample
+  // before the in-order duplicate check, count them there).
+  const uint64_t response_id = fingerprint::ResponseIdHash(ev.response_id);
+  if (response_id != 0 && dedup_.SeenBeforeHash(response_id)) {
+    ++st->duplicates;
+    return;
+  }
+  features::RequestFeatures f;
+  const bool scan = options_.sampler.ShouldScan(state.offered++, ev.time);
+  extractor_.Extract(ev, &f, scan);
+  const fingerprint::Observation ob = fingerprint::Observe(ev, f);
+  state.Update(ob);
+  dirty_ = true;
+  NoteFolded(index, ob.response_id, TokensOf(ev));
+  ++st->events;
+}
+
+void OnlineEngine::CrossBoundary(TimeUs time, IngestStats* st) {
+  if (next_detect_ == 0) {
+    next_detect_ = (FloorDiv(time, options_.detect_period) + 1) * options_.detect_period;
+    return;
+  }
+  if (time < next_detect_) return;
+  // Judge what came before this event at the boundary it crossed.
+  if (dirty_ && options_.detect_inline) {
+    Detect(next_detect_);
+    ++st->detections;
+  } else if (dirty_) {
+    due_ = next_detect_;
+    dirty_ = false;  // what came before is covered by the due run
+  }
+  next_detect_ = (FloorDiv(time, options_.detect_period) + 1) * options_.detect_period;
+}
+
+void OnlineEngine::NoteFolded(uint32_t index, uint64_t response_id, uint64_t tokens) {
+  if (options_.detect_on_copy) {
+    if (index >= copy_flag_.size()) copy_flag_.resize(index + 1, 0);
+    if (!copy_flag_[index]) {
+      copy_flag_[index] = 1;
+      copy_changed_.push_back(index);
+    }
+  }
+  if (options_.track_changes) {
+    if (index >= changed_.size()) changed_.resize(index + 1, 0);
+    if (!changed_[index]) {
+      changed_[index] = 1;
+      changes_.accounts.push_back(index);
+    }
+    if (response_id) changes_.response_ids.push_back(response_id);
+  }
+  if (tokens > 0 && options_.on_tokens) {
+    if (index >= block_tokens_.size()) block_tokens_.resize(index + 1, 0);
+    if (block_tokens_[index] == 0) token_accounts_.push_back(index);
+    block_tokens_[index] += tokens;
+  }
+}
+
+void OnlineEngine::ChargeBlockTokens() {
+  for (uint32_t i : token_accounts_) {
+    options_.on_tokens(table_.id(i), block_tokens_[i]);
+    block_tokens_[i] = 0;
+  }
+  token_accounts_.clear();
+}
+
+bool OnlineEngine::RouteBlock(std::string_view block) {
+  if (block.size() >= UINT32_MAX) return false;
+  for (auto& w : workers_) w->lines.clear();
+  routes_.clear();
+  const size_t n = workers_.size();
+  size_t pos = 0;
+  while (pos < block.size()) {
+    size_t end = block.find('\n', pos);
+    if (end == std::string_view::npos) end = block.size();
+    std::string_view line = block.substr(pos, end - pos);
+    LineRoute& r = routes_.emplace_back();
+    r.begin = static_cast<uint32_t>(pos);
+    pos = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    r.end = r.begin + static_cast<uint32_t>(line.size());
+    if (decode::IsBlankLine(line)) continue;
+    // Escaped or missing: the raw bytes may not be the account the decoder
+    // finds, so they cannot say which worker owns it.
+    const std::string_view id = decode::RawUserId(line);
+    if (id.empty() || id.find('\\') != std::string_view::npos) return false;
+    r.id_begin = static_cast<uint32_t>(id.data() - block.data());
+    r.id_size = static_cast<uint32_t>(id.size());
+    r.worker = static_cast<uint16_t>(Hash64(id) % n);
+    FoldWorker& w = *workers_[r.worker];
+    r.pos = static_cast<uint32_t>(w.lines.size());
+    w.lines.push_back(static_cast<uint32_t>(routes_.size() - 1));
+  }
+  return true;
+}
+
+void OnlineEngine::FoldRouted(FoldWorker* w, std::string_view block, uint64_t first_line) {
+  w->out.assign(w->lines.size(), LineFold{});
+  w->rejects.clear();
+  w->stats = {};
+  Event ev;
+  features::RequestFeatures f;
+  for (size_t i = 0; i < w->lines.size(); ++i) {
+    const uint32_t k = w->lines[i];
+    const LineRoute& r = routes_[k];
+    LineFold& out = w->out[i];
+    const std::string_view line = block.substr(r.begin, r.end - r.begin);
+    const decode::DecodeResult d = DecodeIn(w->decoder, block, line, &ev);
+    if (!d.ok()) {
+      ++w->stats.rejected;
+      w->rejects.push_back(MakeReject(first_line + k, d, line));
       continue;
     }
-    if (next_detect_ == 0) {
-      next_detect_ = (FloorDiv(ev.time, options_.detect_period) + 1) * options_.detect_period;
-    } else if (ev.time >= next_detect_) {
-      // Judge what came before this event at the boundary it crossed.
-      if (dirty_ && options_.detect_inline) {
-        Detect(next_detect_);
-        ++st.detections;
-      } else if (dirty_) {
-        due_ = next_detect_;
-        dirty_ = false;  // what came before is covered by the due run
-      }
-      next_detect_ = (FloorDiv(ev.time, options_.detect_period) + 1) * options_.detect_period;
+    // Another "user.id" ahead of the real one (nested): the account may be
+    // another worker's; the in-order pass folds the line.
+    if (ev.user_id != block.substr(r.id_begin, r.id_size)) {
+      out.kind = LineKind::kConflict;
+      continue;
     }
-    watermark_ = std::max(watermark_, ev.time);
-    const uint32_t index = table_.Intern(ev.user_id);
-    fingerprint::AccountState& state = table_.state(index);
-    // Duplicates are dropped before they reach the state, the sampler's
-    // request number included: a batch redelivered after a crash leaves the
-    // state exactly as one delivery would (analyze's workers, which sample
-    // before the in-order duplicate check, count them there).
+    out.time = ev.time;
+    fingerprint::AccountState* state = nullptr;
+    if (const int64_t known = table_.Find(ev.user_id); known >= 0) {
+      out.account = static_cast<uint32_t>(known);
+      state = &table_.state(static_cast<size_t>(known));
+    } else {
+      out.account = w->fresh.Intern(ev.user_id);
+      out.fresh = true;
+      state = &w->fresh.state(out.account);
+    }
+    // As in IngestLine: duplicates never reach the state.
     const uint64_t response_id = fingerprint::ResponseIdHash(ev.response_id);
     if (response_id != 0 && dedup_.SeenBeforeHash(response_id)) {
-      ++st.duplicates;
+      ++w->stats.duplicates;
+      out.kind = LineKind::kDuplicate;
       continue;
     }
-    const bool scan = options_.sampler.ShouldScan(state.offered++, ev.time);
-    extractor_.Extract(ev, &f, scan);
+    const bool scan = options_.sampler.ShouldScan(state->offered++, ev.time);
+    w->extractor.Extract(ev, &f, scan);
     const fingerprint::Observation ob = fingerprint::Observe(ev, f);
-    state.Update(ob);
+    state->Update(ob);
+    out.kind = LineKind::kFolded;
+    out.response_id = ob.response_id;
+    out.tokens = TokensOf(ev);
+    ++w->stats.events;
+  }
+}
+
+void OnlineEngine::RunWorkers(std::string_view block, uint64_t first_line) {
+  for (auto& w : workers_) w->fresh = fingerprint::AccountTable();
+  {
+    std::lock_guard lock(fold_mu_);
+    fold_block_ = block;
+    fold_first_line_ = first_line;
+    fold_pending_ = static_cast<int>(threads_.size());
+    ++fold_generation_;
+  }
+  fold_cv_.notify_all();
+  FoldRouted(workers_.front().get(), block, first_line);
+  std::unique_lock lock(fold_mu_);
+  done_cv_.wait(lock, [&] { return fold_pending_ == 0; });
+}
+
+void OnlineEngine::WorkerLoop(FoldWorker* w) {
+  uint64_t seen = 0;
+  std::unique_lock lock(fold_mu_);
+  for (;;) {
+    fold_cv_.wait(lock, [&] { return fold_stop_ || fold_generation_ != seen; });
+    if (fold_stop_) return;
+    seen = fold_generation_;
+    const std::string_view block = fold_block_;
+    const uint64_t first_line = fold_first_line_;
+    lock.unlock();
+    FoldRouted(w, block, first_line);
+    lock.lock();
+    if (--fold_pending_ == 0) done_cv_.notify_one();
+  }
+}
+
+IngestStats OnlineEngine::IngestParallel(std::string_view block, uint64_t first_line,
+                                         std::vector<LineReject>* rejects) {
+  if (!RouteBlock(block)) return IngestSerial(block, first_line, rejects);
+  RunWorkers(block, first_line);
+  IngestStats st;
+  st.lines = routes_.size();
+  st.parallel = true;
+  const size_t rejects_before = rejects != nullptr ? rejects->size() : 0;
+  for (auto& w : workers_) {
+    st.events += w->stats.events;
+    st.duplicates += w->stats.duplicates;
+    st.rejected += w->stats.rejected;
+    w->fresh_index.assign(w->fresh.size(), -1);
+    if (rejects != nullptr) {
+      for (LineReject& r : w->rejects) rejects->push_back(std::move(r));
+    }
+  }
+  if (rejects != nullptr) {
+    std::sort(rejects->begin() + static_cast<ptrdiff_t>(rejects_before), rejects->end(),
+              [](const LineReject& a, const LineReject& b) { return a.line < b.line; });
+  }
+  // In block order: what IngestLine does besides decoding and folding.
+  for (size_t k = 0; k < routes_.size(); ++k) {
+    const LineRoute& r = routes_[k];
+    if (r.worker == kBlankLine) continue;
+    FoldWorker& w = *workers_[r.worker];
+    const LineFold& out = w.out[r.pos];
+    if (out.kind == LineKind::kSkipped) continue;
+    if (out.kind == LineKind::kConflict) {
+      IngestLine(block, block.substr(r.begin, r.end - r.begin), first_line + k, &st, rejects);
+      continue;
+    }
+    CrossBoundary(out.time, &st);
+    watermark_ = std::max(watermark_, out.time);
+    uint32_t index = out.account;
+    if (out.fresh) {
+      int64_t& to = w.fresh_index[out.account];
+      if (to < 0) {
+        const size_t before = table_.size();
+        to = table_.Intern(w.fresh.id(out.account));
+        fingerprint::AccountState& s = table_.state(static_cast<size_t>(to));
+        if (table_.size() > before) {
+          s = w.fresh.state(out.account);
+        } else {
+          s.Merge(w.fresh.state(out.account));  // a conflicting line got there first
+        }
+      }
+      index = static_cast<uint32_t>(to);
+    }
+    if (out.kind == LineKind::kDuplicate) continue;
     dirty_ = true;
-    if (options_.detect_on_copy) {
-      if (index >= copy_flag_.size()) copy_flag_.resize(index + 1, 0);
-      if (!copy_flag_[index]) {
-        copy_flag_[index] = 1;
-        copy_changed_.push_back(index);
-      }
-    }
-    if (options_.track_changes) {
-      if (index >= changed_.size()) changed_.resize(index + 1, 0);
-      if (!changed_[index]) {
-        changed_[index] = 1;
-        changes_.accounts.push_back(index);
-      }
-      if (ob.response_id) changes_.response_ids.push_back(ob.response_id);
-    }
-    ++st.events;
-    if (options_.on_tokens) {
-      const int64_t tokens =
-          std::max<int64_t>(ev.input_tokens, 0) + std::max<int64_t>(ev.output_tokens, 0);
-      if (tokens > 0) options_.on_tokens(ev.user_id, static_cast<uint64_t>(tokens));
-    }
+    NoteFolded(index, out.response_id, out.tokens);
   }
   return st;
 }

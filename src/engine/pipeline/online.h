@@ -6,17 +6,22 @@
 // period of event time. Time is event time only: a replay of the same events
 // gives the same decisions at the same event times.
 //
-// Not thread-safe: one caller feeds it (serve's ingest thread). The decision
-// store it writes is read by other threads through the caller's own lock.
+// Not thread-safe: one caller feeds it (serve's ingest thread); with
+// OnlineOptions::fold_threads the engine runs helper threads of its own
+// inside Ingest. The decision store it writes is read by other threads
+// through the caller's own lock.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "engine/common/time.h"
@@ -45,8 +50,10 @@ struct OnlineOptions {
   // it due and the caller runs RunDueDetection() when it likes (serve: on a
   // thread of its own, so that ingest answers never wait for linking).
   bool detect_inline = true;
-  // Called for every accepted event with its account and tokens (input +
-  // output, those reported): serve charges token throttles with it.
+  // Called at the end of each Ingest, once per account with the tokens
+  // (input + output, those reported) of its events accepted in the block:
+  // serve charges token throttles with it (once per account, not per event:
+  // a charge takes the decisions' lock).
   std::function<void(std::string_view account, uint64_t tokens)> on_tokens;
   // Records which accounts each Ingest changed and which response ids it
   // accepted, for TakeChanges (serve's state store persists them).
@@ -56,6 +63,20 @@ struct OnlineOptions {
   // RunPreparedDetection without holding up Ingest (serve's detector
   // thread). Costs a second copy of the table.
   bool detect_on_copy = false;
+  // Threads that fold a block, the caller's included. Above 1 (and only
+  // with detect_inline false: an inline detection between two events needs
+  // them folded one at a time), a block's lines are routed by the raw bytes
+  // of their user.id (decode::RawUserId) to that many workers, each
+  // decoding and folding the lines of the accounts it owns in block order;
+  // one in-order pass then does what depends on order across accounts
+  // (clock, detection boundaries, new accounts' indices, change tracking).
+  // The block leaves the engine as one thread would: the same account
+  // states, table order, clock, changes, statistics and rejected lines. One
+  // exception: a response id repeated under two accounts in one block
+  // counts once, but which of its events counts depends on timing. A block
+  // whose user.id is escaped or not found in some line is folded by one
+  // thread.
+  int fold_threads = 1;
 };
 
 // What a checkpoint of the engine holds besides account states and seen
@@ -88,6 +109,7 @@ struct IngestStats {
   uint64_t rejected = 0;
   uint64_t duplicates = 0;  // a gen_ai.response.id seen before: counted once
   uint64_t detections = 0;  // detection runs this block triggered
+  bool parallel = false;    // folded by OnlineOptions::fold_threads workers
 };
 
 struct DetectionRun {
@@ -222,6 +244,44 @@ class OnlineEngine {
   const fingerprint::AccountTable& detect_table() const noexcept {
     return options_.detect_on_copy ? copy_ : table_;
   }
+
+  // One thread's fold of a block (the caller's path, and the fallback of
+  // the parallel one): decode, clock, account, duplicate check, features,
+  // state update and tracking, for one line at a time.
+  IngestStats IngestSerial(std::string_view block, uint64_t first_line,
+                           std::vector<LineReject>* rejects);
+  void IngestLine(std::string_view block, std::string_view line, uint64_t line_no, IngestStats* st,
+                  std::vector<LineReject>* rejects);
+  // Before an event at `time` is folded: a detection at a crossed boundary.
+  void CrossBoundary(TimeUs time, IngestStats* st);
+  // After event `index` was folded: copy sync, change tracking, tokens.
+  void NoteFolded(uint32_t index, uint64_t response_id, uint64_t tokens);
+  void ChargeBlockTokens();
+
+  // The parallel fold (fold_threads > 1); FoldWorker is in online.cc.
+  struct FoldWorker;
+  struct LineRoute;
+  bool RouteBlock(std::string_view block);
+  IngestStats IngestParallel(std::string_view block, uint64_t first_line,
+                             std::vector<LineReject>* rejects);
+  void RunWorkers(std::string_view block, uint64_t first_line);
+  void WorkerLoop(FoldWorker* w);
+  void FoldRouted(FoldWorker* w, std::string_view block, uint64_t first_line);
+  std::vector<std::unique_ptr<FoldWorker>> workers_;
+  std::vector<LineRoute> routes_;  // per line of the block being folded
+  std::vector<std::thread> threads_;
+  std::mutex fold_mu_;
+  std::condition_variable fold_cv_, done_cv_;
+  uint64_t fold_generation_ = 0;
+  int fold_pending_ = 0;
+  bool fold_stop_ = false;
+  std::string_view fold_block_;
+  uint64_t fold_first_line_ = 0;
+
+  // on_tokens: tokens per account (parallel to table_) in the block being
+  // folded, and the accounts with any.
+  std::vector<uint64_t> block_tokens_;
+  std::vector<uint32_t> token_accounts_;
 };
 
 }  // namespace hw::pipeline

@@ -61,6 +61,7 @@ Result<std::unique_ptr<ServeApp>> ServeApp::Create(ServeConfig config) {
     }
     pipeline::OnlineOptions online;
     online.detect_period = a->config_.detect_period_us;
+    online.fold_threads = a->config_.engine_fold_threads;
     if (!a->config_.state_dir.empty()) {
       state::StateOptions so;
       so.dir = a->config_.state_dir;
@@ -129,11 +130,13 @@ Status ServeApp::Reload(const std::string& path, std::string* summary) {
               n.unknown_allow != o.unknown_allow,
           "account (header, lookup, unknown)");
   differs(n.fail_mode != o.fail_mode, "fail_mode");
-  differs(
-      n.engine_enabled != o.engine_enabled || n.engine_accounts_path != o.engine_accounts_path ||
-          n.engine_rules_path != o.engine_rules_path ||
-          n.engine_policy_path != o.engine_policy_path || n.detect_period_us != o.detect_period_us,
-      "engine");
+  differs(n.engine_enabled != o.engine_enabled ||
+              n.engine_accounts_path != o.engine_accounts_path ||
+              n.engine_rules_path != o.engine_rules_path ||
+              n.engine_policy_path != o.engine_policy_path ||
+              n.detect_period_us != o.detect_period_us ||
+              n.engine_fold_threads != o.engine_fold_threads,
+          "engine");
   differs(n.state_dir != o.state_dir || n.state_sync != o.state_sync ||
               n.state_checkpoint_bytes != o.state_checkpoint_bytes,
           "state");

@@ -180,9 +180,10 @@ ServeConfig Collect(const YAML::Node& root, const std::string& base_dir) {
         root["watermark"], "watermark",
         {{"event", WatermarkSource::kEvent}, {"wall", WatermarkSource::kWall}});
   if (const YAML::Node e = root["engine"]) {
-    CheckKeys(
-        e, {"enabled", "accounts", "rules", "policy", "detect_period", "intel", "intel_salt_file"},
-        "engine");
+    CheckKeys(e,
+              {"enabled", "accounts", "rules", "policy", "detect_period", "fold_threads", "intel",
+               "intel_salt_file"},
+              "engine");
     if (e["enabled"]) {
       c.engine_enabled =
           Choice<bool>(e["enabled"], "engine.enabled", {{"true", true}, {"false", false}});
@@ -210,6 +211,10 @@ ServeConfig Collect(const YAML::Node& root, const std::string& base_dir) {
         Fail(e["detect_period"], "out-of-range", "engine.detect_period: at most 60s");
       }
       c.detect_period_us = ms * 1000;
+    }
+    if (e["fold_threads"]) {
+      c.engine_fold_threads =
+          static_cast<int>(Num(e["fold_threads"], "engine.fold_threads", 1, 16));
     }
   }
   if (const YAML::Node in = root["ingest"]) {

@@ -97,6 +97,8 @@ struct ServeConfig {
   std::vector<std::string> engine_intel_paths;
   std::string engine_intel_salt_path;
   int64_t detect_period_us = 60'000'000;
+  // Threads folding each ingest batch (OnlineOptions::fold_threads).
+  int engine_fold_threads = 2;
 
   // Local ingest sources (docs/SERVE.md, "Ingest from files and stdin").
   std::vector<std::string> follow_paths;  // resolved
