@@ -10,11 +10,21 @@
 #
 #   bench/run_ingest.sh [scale]     (default 0.005: about 1.1M events)
 #   HW_BIN=path  HW_BENCH_STATE=0 (no state store)
+#   HW_BENCH_PACE=RATE (events/s): real-time pacing. By default the 45 days
+#   of the scenario are posted as fast as serve takes them, so event time
+#   runs ~40,000x faster than wall time and a detection (every 60 s of event
+#   time) is always due: the detector thread never idles. With a RATE, event
+#   times are rewritten to RATE events per second (in input order, from the
+#   first event's minute) and batch k is posted no earlier than its first
+#   event's time after the start: event time advances with wall time, as in
+#   production, and detection runs every 60 s of wall time. The figure is
+#   then at most RATE; "kept pace" says whether serve took it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE="${1:-0.005}"
 BIN="${HW_BIN:-build/release/src/cli/hydrawatch}"
 STATE="${HW_BENCH_STATE:-1}"
+PACE="${HW_BENCH_PACE:-0}"
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 require run_ingest.sh "$BIN" wrk nginx python3
@@ -24,13 +34,36 @@ CHECK_PORT=$(free_port); ADMIN_PORT=$(free_port); NGINX_PORT=$(free_port)
 
 "$BIN" simulate --scenario feb2026 --scale "$SCALE" --out - --accounts "$WORK/accounts.jsonl" \
   --labels "$WORK/labels.jsonl" >"$WORK/events.jsonl" 2>/dev/null
+if [ "$PACE" != 0 ]; then
+  # Event time i / PACE seconds after the first event's minute, line i.
+  python3 - "$WORK/events.jsonl" "$PACE" <<'PY'
+import datetime, sys
+path, rate = sys.argv[1], float(sys.argv[2])
+lines = open(path, "rb").read().split(b"\n")
+key = b'"time":"'
+t0 = None
+out = []
+for i, ln in enumerate(lines):
+    k = ln.find(key)
+    if k < 0:
+        out.append(ln); continue
+    a = k + len(key); b = ln.find(b'"', a)
+    if t0 is None:
+        t = datetime.datetime.fromisoformat(ln[a:b].decode().replace("Z", "+00:00"))
+        t0 = t.replace(second=0, microsecond=0)
+    t = t0 + datetime.timedelta(microseconds=round(i * 1e6 / rate))
+    out.append(ln[:a] + t.strftime("%Y-%m-%dT%H:%M:%S.%fZ").encode() + ln[b:])
+open(path, "wb").write(b"\n".join(out))
+PY
+fi
 EVENTS=$(wc -l <"$WORK/events.jsonl"); BYTES=$(stat -c %s "$WORK/events.jsonl")
-echo "== input: feb2026 scale $SCALE: $EVENTS events, $((BYTES / 1048576)) MiB"
+echo "== input: feb2026 scale $SCALE: $EVENTS events, $((BYTES / 1048576)) MiB$([ "$PACE" != 0 ] && echo ", event time re-stamped to $PACE events/s")"
 
 STATE_YAML=""
 [ "$STATE" = 1 ] && STATE_YAML="state: {dir: state}"
 ingest_serve_yaml "$STATE_YAML"
 "$BIN" serve --config "$WORK/serve.yaml" 2>"$WORK/serve.log" &
+SERVE_PID=$!
 PIDS+=($!)
 
 mkdir -p "$WORK/nginx"
@@ -56,18 +89,28 @@ wait_port "$ADMIN_PORT"
 
 cat >"$WORK/post.py" <<'PY'
 import http.client, sys, time
-port, path, fname = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+port, path, fname, pace = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
 data = open(fname, "rb").read()
-batches, pos = [], 0
+# Each batch with the number of lines before it: with a pace, batch k is
+# due at (lines before it) / pace seconds after the start.
+batches, starts, pos, lines = [], [], 0, 0
 while pos < len(data):
     end = data.find(b"\n", min(len(data), pos + (1 << 20)) - 1)
     end = len(data) if end < 0 else end + 1
-    batches.append(data[pos:end]); pos = end
+    batches.append(data[pos:end]); starts.append(lines); pos = end
+    lines += batches[-1].count(b"\n")
 c = http.client.HTTPConnection("127.0.0.1", port)
 h = {"Authorization": "Bearer bench-admin", "Content-Type": "application/x-ndjson"}
 accepted = busy = 0
+late = 0.0  # the most a batch was posted after its due time, in seconds
 t0 = time.time()
-for b in batches:
+for b, first in zip(batches, starts):
+    if pace > 0:
+        wait = t0 + first / pace - time.time()
+        if wait > 0:
+            time.sleep(wait)
+        else:
+            late = max(late, -wait)
     while True:
         c.request("POST", path, b, h)
         r = c.getresponse(); body = r.read()
@@ -78,23 +121,31 @@ for b in batches:
             i = body.find(b'"accepted":'); accepted += int(body[i + 11:body.find(b",", i)])
         break
 dt = time.time() - t0
-print("%.3f %d %d %d" % (dt, accepted, busy, len(batches)))
+print("%.3f %d %d %d %.3f" % (dt, accepted, busy, len(batches), late))
 PY
 
 # Checks all along the ingest run.
 WRK=""
 [ "${HW_BENCH_CHECKS:-1}" = 1 ] && start_checks "$WORK/wrk.txt"
-read -r HW_S HW_ACC HW_BUSY NB < <(python3 "$WORK/post.py" "$ADMIN_PORT" /v1/events "$WORK/events.jsonl")
+# serve's CPU seconds (user + system) while the batches are posted.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$SERVE_PID/stat"; }
+CPU0=$(cpu_s)
+read -r HW_S HW_ACC HW_BUSY NB HW_LATE < <(python3 "$WORK/post.py" "$ADMIN_PORT" /v1/events "$WORK/events.jsonl" "$PACE")
+CPU1=$(cpu_s)
 [ -n "$WRK" ] && { kill -INT "$WRK" 2>/dev/null || true; wait "$WRK" 2>/dev/null || true; }
-read -r NG_S _ _ _ < <(python3 "$WORK/post.py" "$NGINX_PORT" / "$WORK/events.jsonl")
+read -r NG_S _ _ _ _ < <(python3 "$WORK/post.py" "$NGINX_PORT" / "$WORK/events.jsonl" 0)
 echo "== checks served during ingest (wrk, 16 connections)"
 grep -E "Requests/sec|99%|Latency " "$WORK/wrk.txt" || true
 curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E "^hydrawatch_(ingest|detection)" || true
-python3 - "$HW_S" "$HW_ACC" "$HW_BUSY" "$NB" "$NG_S" "$EVENTS" "$BYTES" "$STATE" <<'PY'
+python3 - "$HW_S" "$HW_ACC" "$HW_BUSY" "$NB" "$NG_S" "$EVENTS" "$BYTES" "$STATE" "$PACE" "$HW_LATE" "$CPU0" "$CPU1" <<'PY'
 import sys
-hs, acc, busy, nb, ns, ev, by, st = map(float, sys.argv[1:])
-print("\nhydrawatch ingest (%s): %.0f events/s, %.0f MB/s (%d batches, %d answered 429, %d accepted)" % (
-    "RocksDB state" if st else "in memory", ev / hs, by / hs / 1e6, nb, busy, acc))
+hs, acc, busy, nb, ns, ev, by, st, pace, late, c0, c1 = map(float, sys.argv[1:])
+print("\nhydrawatch ingest (%s, %s): %.0f events/s, %.0f MB/s (%d batches, %d answered 429, %d accepted)" % (
+    "RocksDB state" if st else "in memory",
+    "paced at %.0f events/s" % pace if pace else "compressed event time", ev / hs, by / hs / 1e6, nb, busy, acc))
+print("serve CPU while posting: %.2f s (%.1f us per event, %.2f cores)" % (c1 - c0, (c1 - c0) / ev * 1e6, (c1 - c0) / hs))
+if pace:
+    print("kept pace: %s (latest batch posted %.3f s after its due time)" % ("yes" if late < 0.5 else "NO", late))
 print("nginx floor (same client, same batches): %.0f events/s, %.0f MB/s" % (ev / ns, by / ns / 1e6))
 print("ratio: %.2f of the floor; bar >= 200000 events/s: %s" % (ns / hs, "yes" if ev / hs >= 200000 else "NO"))
 PY
