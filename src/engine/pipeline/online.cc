@@ -16,6 +16,7 @@ namespace {
 OnlineOptions Checked(OnlineOptions o) {
   if (o.detect_period <= 0) o.detect_period = kUsPerMinute;
   if (o.detect_inline || o.fold_threads < 1) o.fold_threads = 1;
+  o.fold_threads = std::min(o.fold_threads, 64);  // LineRoute::worker, and sense
   return o;
 }
 
