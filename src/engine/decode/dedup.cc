@@ -1,7 +1,5 @@
 #include "engine/decode/dedup.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <bit>
 #include <cstdlib>
@@ -11,6 +9,7 @@
 #include <utility>
 
 #include "engine/common/hash.h"
+#include "engine/common/huge_pages.h"
 
 namespace hw::decode {
 
@@ -103,16 +102,8 @@ class KeySet {
   // Replaces the table by an empty one of `buckets` buckets holding the same
   // keys.
   void Resize(size_t buckets) {
-    constexpr size_t kHugePage = size_t{2} << 20;
     const size_t bytes = buckets * kBucketBytes;
-    const bool huge = bytes >= kHugePage;
-    const size_t align = huge ? kHugePage : kBucketBytes;
-    auto* fresh =
-        static_cast<uint64_t*>(std::aligned_alloc(align, (bytes + align - 1) / align * align));
-    if (fresh == nullptr) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-    if (huge) ::madvise(fresh, bytes, MADV_HUGEPAGE);
-#endif
+    auto* fresh = static_cast<uint64_t*>(AllocateHugePageAligned(bytes, kBucketBytes));
     std::memset(fresh, 0, bytes);
     uint64_t* const old = slots_;
     const size_t old_slots = bytes_ / sizeof(uint64_t);

@@ -14,6 +14,7 @@
 #include <new>
 #include <string>
 
+#include "engine/common/huge_pages.h"
 #include "engine/common/output_file.h"
 
 namespace hw::decode {
@@ -300,19 +301,10 @@ void Chunk::Unmap() noexcept {
 
 void Chunk::Reserve(size_t bytes, size_t keep) {
   if (bytes <= capacity_ && buf_) return;
-  // A buffer of 2 MiB and more starts on a huge page, and its whole huge
-  // pages are advised as such: the reader and the decoders touch each line's
-  // start at random, which costs a TLB miss per line in 4 KiB pages.
-  constexpr size_t kHugePage = size_t{2} << 20;
-  const bool huge = bytes + kPadding >= kHugePage;
-  // aligned_alloc wants a size that is a multiple of the alignment.
-  const size_t align = huge ? kHugePage : 64;
-  const size_t total = (bytes + kPadding + align - 1) / align * align;
-  std::unique_ptr<char[], Free> fresh(static_cast<char*>(std::aligned_alloc(align, total)));
-  if (!fresh) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-  if (huge) ::madvise(fresh.get(), total / kHugePage * kHugePage, MADV_HUGEPAGE);
-#endif
+  // On huge pages when large: the reader and the decoders touch each line's
+  // start at random.
+  std::unique_ptr<char[], Free> fresh(
+      static_cast<char*>(AllocateHugePageAligned(bytes + kPadding, 64)));
   if (keep > 0) std::memcpy(fresh.get(), buf_.get(), keep);
   buf_ = std::move(fresh);
   capacity_ = bytes;
