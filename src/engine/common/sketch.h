@@ -19,11 +19,20 @@ template <size_t K>
 class MinHash {
  public:
   MinHash() { mins_.fill(UINT64_MAX); }
+  // The K mixes of `h` that Add(h) takes the minimum with.
+  using Mixes = std::array<uint64_t, K>;
+  static void MixesOf(uint64_t h, Mixes* out) noexcept {
+    for (size_t i = 0; i < K; ++i) (*out)[i] = SplitMix64(h ^ kSalts[i]);
+  }
   void Add(uint64_t h) noexcept {
     for (size_t i = 0; i < K; ++i) {
       const uint64_t v = SplitMix64(h ^ kSalts[i]);
       if (v < mins_[i]) mins_[i] = v;
     }
+  }
+  // Add(h) given MixesOf(h): for a value many sketches add, mixed once.
+  void AddMixes(const Mixes& m) noexcept {
+    for (size_t i = 0; i < K; ++i) mins_[i] = std::min(mins_[i], m[i]);
   }
   void Merge(const MinHash& o) noexcept {
     for (size_t i = 0; i < K; ++i) mins_[i] = std::min(mins_[i], o.mins_[i]);

@@ -33,6 +33,40 @@ uint64_t SubnetKey(std::string_view address) noexcept {
   return (uint64_t{6} << 48) | prefix;
 }
 
+namespace {
+
+// The time signatures' mixes depend on the time bucket alone, which every
+// account active in it shares, and events come nearly in time order: each
+// thread keeps the last bucket's mixes (the same values Add would compute).
+template <typename Sketch>
+struct BucketMixes {
+  int64_t bucket = INT64_MIN;
+  typename Sketch::Mixes mixes{};
+
+  const typename Sketch::Mixes& Of(int64_t b) noexcept {
+    if (b != bucket) {
+      bucket = b;
+      Sketch::MixesOf(static_cast<uint64_t>(b), &mixes);
+    }
+    return mixes;
+  }
+};
+
+using MinuteSig = decltype(AccountState::minute_sig);
+using CoarseSig = decltype(AccountState::coarse_sig);
+
+const MinuteSig::Mixes& MinuteMixes(int64_t minute) noexcept {
+  thread_local BucketMixes<MinuteSig> cache;
+  return cache.Of(minute);
+}
+
+const CoarseSig::Mixes& CoarseMixes(int64_t bucket) noexcept {
+  thread_local BucketMixes<CoarseSig> cache;
+  return cache.Of(bucket);
+}
+
+}  // namespace
+
 Observation Observe(const Event& ev, const features::RequestFeatures& f) noexcept {
   Observation ob;
   ob.time = ev.time;
@@ -140,9 +174,9 @@ void AccountState::Update(const Observation& ob) noexcept {
   const int64_t minute = FloorDiv(ob.time, kSyncBucketUs);
   if (minute != last_minute) {
     last_minute = minute;
-    minute_sig.Add(static_cast<uint64_t>(minute));
+    minute_sig.AddMixes(MinuteMixes(minute));
     active_minutes.Add(MixSeed(0x6d696e75746573ULL, static_cast<uint64_t>(minute)));
-    coarse_sig.Add(static_cast<uint64_t>(FloorDiv(ob.time, kCoarseBucketUs)));
+    coarse_sig.AddMixes(CoarseMixes(FloorDiv(ob.time, kCoarseBucketUs)));
   }
   if (ob.model) {
     size_t free_slot = kMaxModels;

@@ -46,6 +46,19 @@ TEST(MinHash, MergeEqualsUnionPass) {
   EXPECT_EQ(left.values(), whole.values());
 }
 
+TEST(MinHash, AddingPremixedValuesEqualsAdding) {
+  MinHash<64> added, premixed;
+  MinHash<64>::Mixes m;
+  for (uint64_t i = 0; i < 200; ++i) {
+    const uint64_t v = 29'000'000 + i * 3;  // minute numbers
+    added.Add(v);
+    MinHash<64>::MixesOf(v, &m);
+    premixed.AddMixes(m);
+    ASSERT_EQ(premixed.values(), added.values()) << i;
+  }
+  EXPECT_FALSE(premixed.empty());
+}
+
 TEST(HyperLogLog, EstimatesWithinError) {
   for (uint64_t n : {10ULL, 1000ULL, 100000ULL}) {
     HyperLogLog<8> h;
