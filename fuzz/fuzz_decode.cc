@@ -6,7 +6,9 @@
 //  - lines = events + empty + rejected + duplicates, and `lines` is the
 //    number of lines of the input;
 //  - the compressed input yields exactly the lines of the plain input (a
-//    prefix of them, and an error, when truncated).
+//    prefix of them, and an error, when truncated);
+//  - the decoder's fast path and its validating walk agree: the same
+//    verdict, message and Event.
 // The first 3 bytes choose the chunk size, the line limit and the codec.
 // tests/unit/decode/fuzz_regressions_test.cc replays
 // tests/fuzz_regressions/decode/ through this function.
@@ -17,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +52,23 @@ void CheckEvent(const hw::Event& e) {
         "message counts add up");
   Check(e.system_parts > 0 || e.system_text.empty(), "system text comes from a part");
   Check(e.tool_definitions > 0 || e.tool_names_hash == 0, "tool hash needs tools");
+}
+
+void CheckSameEvent(const hw::Event& a, const hw::Event& b) {
+  const bool same =
+      a.time == b.time && a.user_id == b.user_id && a.response_id == b.response_id &&
+      a.client_address == b.client_address && a.user_agent == b.user_agent &&
+      a.operation == b.operation && a.model == b.model && a.conversation_id == b.conversation_id &&
+      a.max_tokens == b.max_tokens &&
+      std::memcmp(&a.temperature, &b.temperature, sizeof a.temperature) == 0 &&
+      a.input_tokens == b.input_tokens && a.output_tokens == b.output_tokens &&
+      a.status_code == b.status_code && a.finish_reasons == b.finish_reasons &&
+      a.system_text == b.system_text && a.system_parts == b.system_parts &&
+      a.prompt_text == b.prompt_text && a.messages == b.messages &&
+      a.user_messages == b.user_messages && a.assistant_messages == b.assistant_messages &&
+      a.tool_calls == b.tool_calls && a.tool_responses == b.tool_responses &&
+      a.tool_definitions == b.tool_definitions && a.tool_names_hash == b.tool_names_hash;
+  Check(same, "fast path and validating walk give the same Event");
 }
 
 std::string GzipOf(std::string_view data) {
@@ -144,7 +164,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (id.empty()) Check(hw::decode::RouteKey(all) == 0, "no id, key 0");
   }
 
-  // 1. The whole input as one line.
+  // 1. The whole input as one line, by the fast path and by the validating
+  // walk alone.
   {
     hw::decode::Decoder decoder;
     hw::Event e;
@@ -154,6 +175,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else {
       Check(!r.message.empty(), "a rejection has a message");
     }
+    hw::decode::DecoderOptions walk_only;
+    walk_only.fast_path = false;
+    hw::decode::Decoder walker(walk_only);
+    hw::Event w;
+    const hw::decode::DecodeResult rw = walker.DecodeUnpadded(all, &w);
+    Check(rw.reason == r.reason, "fast path and validating walk give the same verdict");
+    Check(rw.message == r.message, "fast path and validating walk give the same message");
+    if (r.ok()) CheckSameEvent(e, w);
   }
   if (size < 3) return 0;
 

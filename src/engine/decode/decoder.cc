@@ -28,6 +28,7 @@ namespace hw::decode {
 static_assert(kPadding >= simdjson::SIMDJSON_PADDING, "line padding must cover simdjson's");
 
 namespace od = simdjson::ondemand;
+namespace sdom = simdjson::dom;
 
 const char* RejectReasonCode(RejectReason reason) noexcept {
   switch (reason) {
@@ -113,49 +114,57 @@ constexpr std::string_view kKeyNames[kKeyCount] = {
     "http.response.status_code",
 };
 
+// True when k is the literal's bytes. The length is a constant, so the
+// compare is inlined instead of a call to memcmp (keys are compared for
+// every member of every object).
+template <size_t N>
+inline bool Is(std::string_view k, const char (&lit)[N]) noexcept {
+  return k.size() == N - 1 && std::memcmp(k.data(), lit, N - 1) == 0;
+}
+
 // Dispatch on length first: one or two comparisons per known key.
 Key LookupKey(std::string_view k) noexcept {
   switch (k.size()) {
     case 4:
-      if (k == kKeyNames[kTime]) return kTime;
+      if (Is(k, "time")) return kTime;
       break;
     case 7:
-      if (k == kKeyNames[kUserId]) return kUserId;
+      if (Is(k, "user.id")) return kUserId;
       break;
     case 14:
-      if (k == kKeyNames[kClientAddress]) return kClientAddress;
+      if (Is(k, "client.address")) return kClientAddress;
       break;
     case 18:
-      if (k == kKeyNames[kResponseId]) return kResponseId;
+      if (Is(k, "gen_ai.response.id")) return kResponseId;
       break;
     case 19:
-      if (k == kKeyNames[kUserAgent]) return kUserAgent;
+      if (Is(k, "user_agent.original")) return kUserAgent;
       break;
     case 20:
-      if (k == kKeyNames[kModel]) return kModel;
+      if (Is(k, "gen_ai.request.model")) return kModel;
       break;
     case 21:
-      if (k == kKeyNames[kInputMessages]) return kInputMessages;
-      if (k == kKeyNames[kOperation]) return kOperation;
+      if (Is(k, "gen_ai.input.messages")) return kInputMessages;
+      if (Is(k, "gen_ai.operation.name")) return kOperation;
       break;
     case 22:
-      if (k == kKeyNames[kConversationId]) return kConversationId;
+      if (Is(k, "gen_ai.conversation.id")) return kConversationId;
       break;
     case 23:
-      if (k == kKeyNames[kToolDefinitions]) return kToolDefinitions;
+      if (Is(k, "gen_ai.tool.definitions")) return kToolDefinitions;
       break;
     case 25:
-      if (k == kKeyNames[kInputTokens]) return kInputTokens;
-      if (k == kKeyNames[kMaxTokens]) return kMaxTokens;
-      if (k == kKeyNames[kStatusCode]) return kStatusCode;
+      if (Is(k, "gen_ai.usage.input_tokens")) return kInputTokens;
+      if (Is(k, "gen_ai.request.max_tokens")) return kMaxTokens;
+      if (Is(k, "http.response.status_code")) return kStatusCode;
       break;
     case 26:
-      if (k == kKeyNames[kOutputTokens]) return kOutputTokens;
-      if (k == kKeyNames[kSystemInstructions]) return kSystemInstructions;
-      if (k == kKeyNames[kTemperature]) return kTemperature;
+      if (Is(k, "gen_ai.usage.output_tokens")) return kOutputTokens;
+      if (Is(k, "gen_ai.system_instructions")) return kSystemInstructions;
+      if (Is(k, "gen_ai.request.temperature")) return kTemperature;
       break;
     case 30:
-      if (k == kKeyNames[kFinishReasons]) return kFinishReasons;
+      if (Is(k, "gen_ai.response.finish_reasons")) return kFinishReasons;
       break;
     default:
       break;
@@ -354,6 +363,12 @@ inline const char* CopyToBackslash(const char* p, const char* end, char** dst) n
 #endif
 }
 
+// Longer lines skip the fast path: the DOM parser's buffers take about 14
+// bytes per byte of the longest line it has parsed (tape, strings, structural
+// indexes), and they stay allocated, so this bounds them near 14 MB per
+// decoder. Lines this long are rare enough for their speed not to matter.
+constexpr size_t kFastPathMaxBytes = size_t{1} << 20;
+
 // A value quoted in a message: at most 64 bytes, so a message stays short.
 std::string_view Clip(std::string_view s) noexcept { return s.substr(0, 64); }
 
@@ -361,16 +376,41 @@ std::string_view Clip(std::string_view s) noexcept { return s.substr(0, 64); }
 
 struct Decoder::Impl {
   explicit Impl(const DecoderOptions& options)
-      : options_(options), parser_(options.max_line_bytes) {
+      : options_(options), parser_(options.max_line_bytes), dom_(options.max_line_bytes) {
     message_.reserve(512);
-    // Typical lines never make the parser_ reallocate. On failure the parser_
-    // allocates again at the first line, which reports the error.
-    const auto err = parser_.allocate(std::min<size_t>(options.max_line_bytes, 64 * 1024));
+    // Typical lines never make the parsers reallocate. On failure a parser
+    // allocates again at the first line, which reports the error (the DOM
+    // parser's failure only sends lines to the validating walk).
+    const size_t initial = std::min<size_t>(options.max_line_bytes, 64 * 1024);
+    auto err = parser_.allocate(initial);
     (void)err;
+    if (options.fast_path) {
+      err = dom_.allocate(initial);
+      (void)err;
+    }
     EnsureScratch(64 * 1024);
   }
 
   DecodeResult Decode(std::string_view line, Event* out) noexcept;
+
+  // --- the fast path (DecoderOptions::fast_path): the DOM parser builds its
+  // tape for the whole line (strings unescaped, numbers parsed, everything
+  // validated), then a walk over the tape fills *out. Each returns false
+  // at the first thing it does not accept as the validating walk would;
+  // the line then goes to that walk, which rejects it with its reason (or,
+  // for the few lines the DOM parser refuses and the walk accepts, such as
+  // a number out of range inside a skipped value, accepts it).
+  struct FastPart {
+    enum Kind : uint8_t { kOther, kText, kToolCall, kToolResponse } kind = kOther;
+    std::string_view content;
+  };
+  bool FastDecode(std::string_view line, Event* out) noexcept;
+  static bool FastOptionalString(sdom::element v, std::string_view* out) noexcept;
+  static bool FastInt(sdom::element v, int64_t lo, int64_t hi, int64_t* out) noexcept;
+  static bool FastPartOf(sdom::element v, bool message_part, FastPart* part) noexcept;
+  static bool FastSystem(sdom::element v, Event* out) noexcept;
+  static bool FastMessages(sdom::element v, Event* out) noexcept;
+  static bool FastTools(sdom::element v, Event* out) noexcept;
 
   // --- failure reporting: each returns false so that callers can
   // `return Fail...(...)`.
@@ -470,6 +510,7 @@ struct Decoder::Impl {
 
   DecoderOptions options_;
   od::parser parser_;
+  sdom::parser dom_;
   od::document doc_;
   bool doc_valid_ = false;  // doc_ belongs to the current line
   std::string message_;
@@ -480,6 +521,7 @@ struct Decoder::Impl {
   size_t scratch_capacity_ = 0;
   char* scratch_pos_ = nullptr;
   std::string padded_;  // DecodeUnpadded's copy
+  uint64_t fallbacks_ = 0;
 };
 
 bool Decoder::Impl::FailJson(simdjson::error_code err) noexcept {
@@ -671,7 +713,9 @@ bool Decoder::Impl::GetTemperature(od::value& v, const Path& path, double* out) 
     fmt::format_to(std::back_inserter(message_), ": {} is negative", x);
     return Reject(RejectReason::kBadValue);
   }
-  *out = x;
+  // -0 is 0: the DOM parser reads the integer -0 as 0, and both paths must
+  // give the same bytes.
+  *out = x == 0 ? 0.0 : x;
   return true;
 }
 
@@ -972,6 +1016,270 @@ bool Decoder::Impl::DecodeTools(od::value& v, Event* out) noexcept {
   return true;
 }
 
+bool Decoder::Impl::FastOptionalString(sdom::element v, std::string_view* out) noexcept {
+  if (v.is_null()) return true;
+  return !v.get_string().get(*out);
+}
+
+bool Decoder::Impl::FastInt(sdom::element v, int64_t lo, int64_t hi, int64_t* out) noexcept {
+  if (v.is_null()) return true;
+  // A fraction or an exponent parses as a double, and an integer above
+  // INT64_MAX as uint64: both refused, as GetInt refuses them.
+  if (v.type() != sdom::element_type::INT64) return false;
+  const int64_t x = v.get_int64().value_unsafe();
+  if (x < lo || x > hi) return false;
+  *out = x;
+  return true;
+}
+
+bool Decoder::Impl::FastPartOf(sdom::element v, bool message_part, FastPart* part) noexcept {
+  sdom::object obj;
+  if (v.get_object().get(obj)) return false;
+  enum : uint8_t { kType = 1, kContent = 2, kId = 4, kName = 8 };
+  uint8_t seen = 0;
+  std::string_view type;
+  sdom::element content;
+  for (sdom::key_value_pair kv : obj) {
+    uint8_t bit = 0;
+    if (Is(kv.key, "type")) {
+      bit = kType;
+    } else if (Is(kv.key, "content")) {
+      bit = kContent;
+    } else if (message_part && Is(kv.key, "id")) {
+      bit = kId;
+    } else if (message_part && Is(kv.key, "name")) {
+      bit = kName;
+    } else {
+      continue;
+    }
+    if (seen & bit) return false;
+    seen |= bit;
+    switch (bit) {
+      case kType:
+        if (kv.value.get_string().get(type)) return false;
+        break;
+      case kContent:
+        content = kv.value;
+        break;
+      default:  // id, name: checked, not kept
+        if (!kv.value.is_string()) return false;
+        break;
+    }
+  }
+  if (!(seen & kType)) return false;
+  if (Is(type, "text")) {
+    if (!(seen & kContent) || content.get_string().get(part->content)) return false;
+    part->kind = FastPart::kText;
+  } else if (message_part && Is(type, "tool_call")) {
+    if (!(seen & kName)) return false;
+    part->kind = FastPart::kToolCall;
+  } else if (message_part && Is(type, "tool_call_response")) {
+    part->kind = FastPart::kToolResponse;
+  }
+  return true;
+}
+
+bool Decoder::Impl::FastSystem(sdom::element v, Event* out) noexcept {
+  if (v.is_null()) return true;
+  sdom::array arr;
+  if (v.get_array().get(arr)) return false;
+  for (sdom::element e : arr) {
+    FastPart part;
+    if (!FastPartOf(e, false, &part)) return false;
+    if (part.kind == FastPart::kText) {
+      if (out->system_parts == 0) out->system_text = part.content;
+      Bump(out->system_parts);
+    }
+  }
+  return true;
+}
+
+bool Decoder::Impl::FastMessages(sdom::element v, Event* out) noexcept {
+  if (v.is_null()) return true;
+  sdom::array arr;
+  if (v.get_array().get(arr)) return false;
+  for (sdom::element m : arr) {
+    sdom::object obj;
+    if (m.get_object().get(obj)) return false;
+    enum : uint8_t { kRole = 1, kParts = 2 };
+    uint8_t seen = 0;
+    std::string_view role;
+    std::string_view first_text;
+    bool has_text = false;
+    uint16_t tool_calls = 0, tool_responses = 0;
+    for (sdom::key_value_pair kv : obj) {
+      const uint8_t bit = Is(kv.key, "role") ? kRole : Is(kv.key, "parts") ? kParts : 0;
+      if (bit == 0) continue;
+      if (seen & bit) return false;
+      seen |= bit;
+      if (bit == kRole) {
+        if (kv.value.get_string().get(role)) return false;
+        continue;
+      }
+      sdom::array parts;
+      if (kv.value.get_array().get(parts)) return false;
+      for (sdom::element pe : parts) {
+        FastPart part;
+        if (!FastPartOf(pe, true, &part)) return false;
+        switch (part.kind) {
+          case FastPart::kText:
+            if (!has_text) {
+              first_text = part.content;
+              has_text = true;
+            }
+            break;
+          case FastPart::kToolCall:
+            Bump(tool_calls);
+            break;
+          case FastPart::kToolResponse:
+            Bump(tool_responses);
+            break;
+          case FastPart::kOther:
+            break;
+        }
+      }
+    }
+    if (seen != (kRole | kParts)) return false;
+    if (Is(role, "user")) {
+      Bump(out->user_messages);
+      out->prompt_text = first_text;
+    } else if (Is(role, "assistant")) {
+      Bump(out->assistant_messages);
+    } else if (!Is(role, "tool") && !Is(role, "system")) {
+      return false;
+    }
+    Bump(out->messages);
+    out->tool_calls = static_cast<uint16_t>(
+        std::min<uint32_t>(uint32_t{out->tool_calls} + tool_calls, UINT16_MAX));
+    out->tool_responses = static_cast<uint16_t>(
+        std::min<uint32_t>(uint32_t{out->tool_responses} + tool_responses, UINT16_MAX));
+  }
+  return true;
+}
+
+bool Decoder::Impl::FastTools(sdom::element v, Event* out) noexcept {
+  if (v.is_null()) return true;
+  sdom::array arr;
+  if (v.get_array().get(arr)) return false;
+  for (sdom::element t : arr) {
+    sdom::object obj;
+    if (t.get_object().get(obj)) return false;
+    enum : uint8_t { kType = 1, kName = 2, kDescription = 4 };
+    uint8_t seen = 0;
+    std::string_view name;
+    for (sdom::key_value_pair kv : obj) {
+      const uint8_t bit = Is(kv.key, "name")          ? kName
+                          : Is(kv.key, "type")        ? kType
+                          : Is(kv.key, "description") ? kDescription
+                                                      : 0;
+      if (bit == 0) continue;
+      if (seen & bit) return false;
+      seen |= bit;
+      if (bit == kName) {
+        if (kv.value.get_string().get(name)) return false;
+      } else if (!kv.value.is_string()) {
+        return false;
+      }
+    }
+    if (!(seen & kName)) return false;
+    out->tool_names_hash += Hash64(name);
+    Bump(out->tool_definitions);
+  }
+  return true;
+}
+
+bool Decoder::Impl::FastDecode(std::string_view line, Event* out) noexcept {
+  sdom::element root;
+  if (dom_.parse(line.data(), line.size(), false).get(root)) return false;
+  sdom::object obj;
+  if (root.get_object().get(obj)) return false;
+  uint32_t seen = 0;
+  for (sdom::key_value_pair kv : obj) {
+    const Key k = LookupKey(kv.key);
+    if (k == kUnknownKey) continue;
+    if (seen & (1u << k)) return false;
+    seen |= 1u << k;
+    const sdom::element v = kv.value;
+    switch (k) {
+      case kTime: {
+        std::string_view s;
+        if (v.get_string().get(s)) return false;
+        const auto t = ParseRfc3339(s);
+        if (!t) return false;
+        out->time = *t;
+        break;
+      }
+      case kUserId:
+        if (v.get_string().get(out->user_id) || out->user_id.empty()) return false;
+        break;
+      case kResponseId:
+        if (!FastOptionalString(v, &out->response_id)) return false;
+        break;
+      case kClientAddress:
+        if (!FastOptionalString(v, &out->client_address)) return false;
+        if (!out->client_address.empty() && !ValidAddress(out->client_address)) return false;
+        break;
+      case kUserAgent:
+        if (!FastOptionalString(v, &out->user_agent)) return false;
+        break;
+      case kOperation:
+        if (!FastOptionalString(v, &out->operation)) return false;
+        break;
+      case kModel:
+        if (!FastOptionalString(v, &out->model)) return false;
+        break;
+      case kConversationId:
+        if (!FastOptionalString(v, &out->conversation_id)) return false;
+        break;
+      case kMaxTokens:
+        if (!FastInt(v, 0, INT64_MAX, &out->max_tokens)) return false;
+        break;
+      case kInputTokens:
+        if (!FastInt(v, 0, INT64_MAX, &out->input_tokens)) return false;
+        break;
+      case kOutputTokens:
+        if (!FastInt(v, 0, INT64_MAX, &out->output_tokens)) return false;
+        break;
+      case kStatusCode: {
+        int64_t code = 0;
+        if (!FastInt(v, 100, 599, &code)) return false;
+        out->status_code = static_cast<int32_t>(code);
+        break;
+      }
+      case kTemperature: {
+        if (v.is_null()) break;
+        double x;
+        if (v.get_double().get(x) || !(x >= 0)) return false;
+        out->temperature = x == 0 ? 0.0 : x;
+        break;
+      }
+      case kFinishReasons: {
+        if (v.is_null()) break;
+        sdom::array arr;
+        if (v.get_array().get(arr)) return false;
+        for (sdom::element e : arr) {
+          std::string_view s;
+          if (e.get_string().get(s)) return false;
+          out->finish_reasons |= FinishBit(s);
+        }
+        break;
+      }
+      case kSystemInstructions:
+        if (!FastSystem(v, out)) return false;
+        break;
+      case kInputMessages:
+        if (!FastMessages(v, out)) return false;
+        break;
+      case kToolDefinitions:
+        if (!FastTools(v, out)) return false;
+        break;
+      case kKeyCount:
+        break;
+    }
+  }
+  return (seen & (1u << kTime)) && (seen & (1u << kUserId));
+}
+
 DecodeResult Decoder::Impl::Decode(std::string_view line, Event* out) noexcept {
   *out = Event{};
   reason_ = RejectReason::kNone;
@@ -984,6 +1292,11 @@ DecodeResult Decoder::Impl::Decode(std::string_view line, Event* out) noexcept {
     return result();
   }
   EnsureScratch(line.size());
+  if (options_.fast_path) {
+    if (line.size() <= kFastPathMaxBytes && FastDecode(line, out)) return result();
+    ++fallbacks_;
+    *out = Event{};
+  }
 
   doc_valid_ = false;
   auto err =
@@ -1150,6 +1463,8 @@ Decoder::~Decoder() = default;
 DecodeResult Decoder::Decode(std::string_view line, Event* out) noexcept {
   return impl_->Decode(line, out);
 }
+
+uint64_t Decoder::fallbacks() const noexcept { return impl_->fallbacks_; }
 
 DecodeResult Decoder::DecodeUnpadded(std::string_view line, Event* out) noexcept {
   std::string& buf = impl_->padded_;

@@ -49,6 +49,12 @@ struct DecoderOptions {
   // Lines longer than this are rejected as too_long (LineSource normally
   // skips them before they reach the decoder).
   size_t max_line_bytes = size_t{8} << 20;
+  // Try simdjson's DOM parser first and walk its tape; only a line it
+  // cannot take whole (any error, any unexpected type or value) is decoded
+  // again by the validating On Demand walk, which names the problem. Both
+  // accept exactly the same lines with the same Event, so this only trades
+  // speed; false (tests, fuzzing) always runs the validating walk.
+  bool fast_path = true;
 };
 
 // True for a line holding only spaces, tabs and '\r' (or nothing). Blank
@@ -68,14 +74,19 @@ class Decoder {
   // Chunks from LineSource satisfy this for every line.
   //
   // On success, fills every field of *out; its string views point into
-  // `line` (strings without escapes) or into this decoder's scratch buffer
-  // (strings with escapes), valid until the next Decode call and while the
-  // line's buffer lives. On rejection *out is unspecified.
+  // `line` or into this decoder's buffers, and are valid until the next
+  // Decode call and while the line's buffer lives: copy or hash what must
+  // outlive them. On rejection *out is unspecified.
   DecodeResult Decode(std::string_view line, Event* out) noexcept;
 
   // Same, for a line without the padding guarantee: copies it into an owned
   // buffer first (for tests, fuzzing and one-off lines, not the hot path).
   DecodeResult DecodeUnpadded(std::string_view line, Event* out) noexcept;
+
+  // Lines the fast path handed to the validating walk (every rejected line,
+  // and the few accepted ones the DOM parser refuses); 0 without the fast
+  // path.
+  uint64_t fallbacks() const noexcept;
 
  private:
   struct Impl;
