@@ -9,11 +9,12 @@
 # copy the table into bench/RESULTS.md.
 #
 #   bench/run_analyze.sh [SCENARIO] [SCALE] [RUNS]     (default: feb2026 0.02 3)
+#   HW_BIN=path: another hydrawatch binary (e.g. an older build, to compare)
 # Needs a release build (./hw build) and, for DuckDB, Node.js with npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario="${1:-feb2026}" scale="${2:-0.02}" runs="${3:-3}"
-bin=build/release/src/cli/hydrawatch
+bin="${HW_BIN:-build/release/src/cli/hydrawatch}"
 floor=build/release/bench/parse_floor
 work=build/bench/analyze-$scenario-$scale
 [ -x "$bin" ] && [ -x "$floor" ] || { echo "build first: ./hw build" >&2; exit 1; }
