@@ -1,4 +1,4 @@
-// The decoder uses simdjson's On Demand API through error codes only:
+// The decoder uses simdjson's DOM and On Demand APIs through error codes only:
 // exceptions are disabled for this translation unit so that a throwing
 // accessor cannot creep into the per-line path (it would not compile).
 // simdjson.h is included by no header of this stage, so the setting does not

@@ -50,10 +50,10 @@ struct DecoderOptions {
   // skips them before they reach the decoder).
   size_t max_line_bytes = size_t{8} << 20;
   // Try simdjson's DOM parser first and walk its tape; only a line it
-  // cannot take whole (any error, any unexpected type or value) is decoded
-  // again by the validating On Demand walk, which names the problem. Both
-  // accept exactly the same lines with the same Event, so this only trades
-  // speed; false (tests, fuzzing) always runs the validating walk.
+  // cannot take whole (any error, any unexpected type or value) and a line
+  // over 1 MiB are decoded by the validating On Demand walk, which names the
+  // problem. Both accept exactly the same lines with the same Event, so this
+  // only trades speed; false (tests, fuzzing) always runs the validating walk.
   bool fast_path = true;
 };
 
@@ -84,8 +84,8 @@ class Decoder {
   DecodeResult DecodeUnpadded(std::string_view line, Event* out) noexcept;
 
   // Lines the fast path handed to the validating walk (every rejected line,
-  // and the few accepted ones the DOM parser refuses); 0 without the fast
-  // path.
+  // lines over 1 MiB, and the few accepted ones the DOM parser refuses); 0
+  // without the fast path.
   uint64_t fallbacks() const noexcept;
 
  private:
