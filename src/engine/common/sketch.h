@@ -22,13 +22,10 @@ class MinHash {
   // The K mixes of `h` that Add(h) takes the minimum with.
   using Mixes = std::array<uint64_t, K>;
   static void MixesOf(uint64_t h, Mixes* out) noexcept {
-    for (size_t i = 0; i < K; ++i) (*out)[i] = SplitMix64(h ^ kSalts[i]);
+    for (size_t i = 0; i < K; ++i) (*out)[i] = Mix(h, i);
   }
   void Add(uint64_t h) noexcept {
-    for (size_t i = 0; i < K; ++i) {
-      const uint64_t v = SplitMix64(h ^ kSalts[i]);
-      if (v < mins_[i]) mins_[i] = v;
-    }
+    for (size_t i = 0; i < K; ++i) mins_[i] = std::min(mins_[i], Mix(h, i));
   }
   // Add(h) given MixesOf(h): for a value many sketches add, mixed once.
   void AddMixes(const Mixes& m) noexcept {
@@ -54,6 +51,7 @@ class MinHash {
   const std::array<uint64_t, K>& values() const noexcept { return mins_; }
 
  private:
+  static uint64_t Mix(uint64_t h, size_t i) noexcept { return SplitMix64(h ^ kSalts[i]); }
   static constexpr std::array<uint64_t, K> MakeSalts() {
     std::array<uint64_t, K> s{};
     uint64_t x = 0x243f6a8885a308d3ULL;

@@ -376,7 +376,9 @@ std::string_view Clip(std::string_view s) noexcept { return s.substr(0, 64); }
 
 struct Decoder::Impl {
   explicit Impl(const DecoderOptions& options)
-      : options_(options), parser_(options.max_line_bytes), dom_(options.max_line_bytes) {
+      : options_(options),
+        parser_(options.max_line_bytes),
+        dom_(std::min(options.max_line_bytes, kFastPathMaxBytes)) {
     message_.reserve(512);
     // Typical lines never make the parsers reallocate. On failure a parser
     // allocates again at the first line, which reports the error (the DOM
@@ -408,6 +410,17 @@ struct Decoder::Impl {
   static bool FastOptionalString(sdom::element v, std::string_view* out) noexcept;
   static bool FastInt(sdom::element v, int64_t lo, int64_t hi, int64_t* out) noexcept;
   static bool FastPartOf(sdom::element v, bool message_part, FastPart* part) noexcept;
+  // Null (absent) or an array: fn(element) -> bool for each element.
+  template <typename Fn>
+  static bool FastEach(sdom::element v, Fn&& fn) noexcept {
+    if (v.is_null()) return true;
+    sdom::array arr;
+    if (v.get_array().get(arr)) return false;
+    for (sdom::element e : arr) {
+      if (!fn(e)) return false;
+    }
+    return true;
+  }
   static bool FastSystem(sdom::element v, Event* out) noexcept;
   static bool FastMessages(sdom::element v, Event* out) noexcept;
   static bool FastTools(sdom::element v, Event* out) noexcept;
@@ -1080,25 +1093,19 @@ bool Decoder::Impl::FastPartOf(sdom::element v, bool message_part, FastPart* par
 }
 
 bool Decoder::Impl::FastSystem(sdom::element v, Event* out) noexcept {
-  if (v.is_null()) return true;
-  sdom::array arr;
-  if (v.get_array().get(arr)) return false;
-  for (sdom::element e : arr) {
+  return FastEach(v, [out](sdom::element e) noexcept {
     FastPart part;
     if (!FastPartOf(e, false, &part)) return false;
     if (part.kind == FastPart::kText) {
       if (out->system_parts == 0) out->system_text = part.content;
       Bump(out->system_parts);
     }
-  }
-  return true;
+    return true;
+  });
 }
 
 bool Decoder::Impl::FastMessages(sdom::element v, Event* out) noexcept {
-  if (v.is_null()) return true;
-  sdom::array arr;
-  if (v.get_array().get(arr)) return false;
-  for (sdom::element m : arr) {
+  return FastEach(v, [out](sdom::element m) noexcept {
     sdom::object obj;
     if (m.get_object().get(obj)) return false;
     enum : uint8_t { kRole = 1, kParts = 2 };
@@ -1153,15 +1160,12 @@ bool Decoder::Impl::FastMessages(sdom::element v, Event* out) noexcept {
         std::min<uint32_t>(uint32_t{out->tool_calls} + tool_calls, UINT16_MAX));
     out->tool_responses = static_cast<uint16_t>(
         std::min<uint32_t>(uint32_t{out->tool_responses} + tool_responses, UINT16_MAX));
-  }
-  return true;
+    return true;
+  });
 }
 
 bool Decoder::Impl::FastTools(sdom::element v, Event* out) noexcept {
-  if (v.is_null()) return true;
-  sdom::array arr;
-  if (v.get_array().get(arr)) return false;
-  for (sdom::element t : arr) {
+  return FastEach(v, [out](sdom::element t) noexcept {
     sdom::object obj;
     if (t.get_object().get(obj)) return false;
     enum : uint8_t { kType = 1, kName = 2, kDescription = 4 };
@@ -1184,8 +1188,8 @@ bool Decoder::Impl::FastTools(sdom::element v, Event* out) noexcept {
     if (!(seen & kName)) return false;
     out->tool_names_hash += Hash64(name);
     Bump(out->tool_definitions);
-  }
-  return true;
+    return true;
+  });
 }
 
 bool Decoder::Impl::FastDecode(std::string_view line, Event* out) noexcept {
@@ -1254,14 +1258,13 @@ bool Decoder::Impl::FastDecode(std::string_view line, Event* out) noexcept {
         break;
       }
       case kFinishReasons: {
-        if (v.is_null()) break;
-        sdom::array arr;
-        if (v.get_array().get(arr)) return false;
-        for (sdom::element e : arr) {
+        const bool ok = FastEach(v, [out](sdom::element e) noexcept {
           std::string_view s;
           if (e.get_string().get(s)) return false;
           out->finish_reasons |= FinishBit(s);
-        }
+          return true;
+        });
+        if (!ok) return false;
         break;
       }
       case kSystemInstructions:
