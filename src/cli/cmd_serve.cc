@@ -57,9 +57,14 @@ int RunServe(const ServeArgs& a) {
     serve::LogEvent(
         "recovered",
         fmt::format("state {}: {} accounts, {} decisions in force, {} seen response ids, "
-                    "{} journal batches ({} events) refolded after checkpoint {}",
+                    "{} journal batches ({} events) refolded after checkpoint {}{}",
                     s.config().state_dir, r.accounts, r.decisions, r.seen_ids, r.journal_batches,
-                    r.journal_events, r.checkpoint_seq));
+                    r.journal_events, r.checkpoint_seq,
+                    r.journal_torn_bytes == 0
+                        ? std::string()
+                        : fmt::format("; cut {} bytes of a batch torn by the last stop (never "
+                                      "answered)",
+                                      r.journal_torn_bytes)));
   }
   if (Status st = s.Start(); !st.ok()) {
     PrintError(st.message());

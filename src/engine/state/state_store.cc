@@ -14,6 +14,7 @@
 #include "engine/common/json_writer.h"
 #include "engine/decide/decision_codec.h"
 #include "engine/fingerprint/account_codec.h"
+#include "engine/state/journal.h"
 
 namespace hw::state {
 
@@ -27,11 +28,6 @@ constexpr char kPosition = 'p';
 constexpr char kMetaKey[] = "m";
 constexpr char kAppliedKey[] = "t";          // DecisionStore::applied_at of the decisions persisted
 constexpr uint32_t kMetaMagic = 0x314d5748;  // "HWM1"
-// Journal bytes the memtable is sized for, beyond which (a larger
-// checkpoint_bytes) memory wins and the journal is flushed to tables again;
-// and room for the account states, ids and decisions written beside it.
-constexpr uint64_t kMaxJournalMemtable = uint64_t{256} << 20;
-constexpr uint64_t kMemtableSlack = uint64_t{32} << 20;
 
 // Sequence numbers big-endian, so that keys sort in sequence order.
 std::string SeqKey(char prefix, uint64_t seq) {
@@ -104,17 +100,6 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const StateOptions& options
   o.create_if_missing = !options.read_only;
   o.max_open_files = 256;
   o.keep_log_file_num = 4;
-  // The journal is nearly all that is written, and each batch of it lives
-  // only until the next checkpoint deletes it. The memtable holds a
-  // checkpoint's worth of journal (up to kMaxJournalMemtable) and
-  // MaybeCheckpoint flushes it right after the delete, so that the journal
-  // reaches no table file (a flush drops what a range tombstone in the same
-  // memtable covers): it is written once, to the write-ahead log. Tables
-  // hold account states and decisions, not worth compressing on the ingest
-  // path (snappy was a tenth of serve's CPU while the journal was flushed).
-  o.write_buffer_size =
-      static_cast<size_t>(std::min(options.checkpoint_bytes, kMaxJournalMemtable) + kMemtableSlack);
-  o.compression = rocksdb::kNoCompression;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = options.read_only ? rocksdb::DB::OpenForReadOnly(o, options.dir, &db)
                                         : rocksdb::DB::Open(o, options.dir, &db);
@@ -135,12 +120,49 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const StateOptions& options
     return FromRocks(s, "state " + options.dir);
   }
   st->last_seq_ = st->checkpoint_seq_;
+  // Journal batches of a store written before the journal left RocksDB.
   Status js = ForEachPrefixed(db, kJournal, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
     st->last_seq_ = std::max(st->last_seq_, KeySeq(k));
     st->journal_bytes_ += v.size();
+    ++st->journal_batches_;
     return Status::Ok();
   });
   if (!js.ok()) return js;
+  js = ForEachPrefixed(db, kPosition, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+    SourcePosition p;
+    p.source.assign(k.data() + 1, k.size() - 1);
+    ByteReader r(std::string_view(v.data(), v.size()));
+    r.Get(&p.inode);
+    r.Get(&p.offset);
+    r.Get(&p.lines);
+    if (r.done()) st->positions_[p.source] = p;
+    return Status::Ok();
+  });
+  if (!js.ok()) return js;
+  auto journal = Journal::Open(options.dir + "/journal", options.read_only, options.sync);
+  if (!journal.ok()) return Status(journal.status().code(), "state " + journal.status().message());
+  st->journal_ = std::move(journal).value();
+  js = st->journal_->ForEach(st->checkpoint_seq_, [&](const JournalRecord& r) {
+    st->journal_bytes_ += r.body.size();
+    ++st->journal_batches_;
+    if (!r.position.empty()) {
+      SourcePosition p;
+      ByteReader pr(r.position);
+      pr.GetString(&p.source);
+      pr.Get(&p.inode);
+      pr.Get(&p.offset);
+      pr.Get(&p.lines);
+      if (!pr.done()) {
+        return Status(ErrorCode::kParseError, "state " + options.dir + ": journal batch " +
+                                                  std::to_string(r.seq) +
+                                                  ": unreadable source position");
+      }
+      st->positions_[p.source] = std::move(p);
+    }
+    return Status::Ok();
+  });
+  if (!js.ok()) return js;
+  st->last_seq_ = std::max(st->last_seq_, st->journal_->last_seq());
   return st;
 }
 
@@ -158,6 +180,7 @@ Result<RecoveryStats> StateStore::Recover(pipeline::OnlineEngine* engine,
 Result<RecoveryStats> StateStore::RecoverDecisions(decide::DecisionStore* store) {
   RecoveryStats rs;
   rs.checkpoint_seq = checkpoint_seq_;
+  rs.journal_torn_bytes = journal_->torn_bytes();
   const std::string& dir = options_.dir;
   // Decisions in id order (keys are big-endian ids), so that ids and the
   // change log come back as they were made.
@@ -237,43 +260,41 @@ Status StateStore::RecoverEngine(pipeline::OnlineEngine* engine, TimeUs applied_
     rs.journal_events += st.events;
     return Status::Ok();
   });
-  return s;
+  if (!s.ok()) return s;
+  return journal_->ForEach(checkpoint_seq_, [&](const JournalRecord& r) {
+    const pipeline::IngestStats st = engine->Ingest(r.body, 1, nullptr);
+    ++rs.journal_batches;
+    rs.journal_events += st.events;
+    return Status::Ok();
+  });
 }
 
 Status StateStore::AppendBatch(std::string_view block, const SourcePosition* position) {
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
   const uint64_t seq = last_seq_ + 1;
-  rocksdb::WriteBatch batch;
-  batch.Put(SeqKey(kJournal, seq), rocksdb::Slice(block.data(), block.size()));
+  std::string pos;
   if (position != nullptr) {
-    std::string buf;
-    ByteWriter w(&buf);
+    ByteWriter w(&pos);
+    w.PutString(position->source);
     w.Put(position->inode);
     w.Put(position->offset);
     w.Put(position->lines);
-    batch.Put(std::string(1, kPosition) + position->source, buf);
   }
-  rocksdb::Status s = db_->Write(wo, &batch);
-  if (!s.ok()) return FromRocks(s, "state " + options_.dir + ": journal append");
+  if (Status s = journal_->Append(seq, pos, block); !s.ok()) {
+    return Status(s.code(), "state " + s.message());
+  }
+  if (position != nullptr) positions_[position->source] = *position;
   last_seq_ = seq;
   journal_bytes_ += block.size();
+  ++journal_batches_;
   return Status::Ok();
 }
 
 std::optional<SourcePosition> StateStore::Position(const std::string& source) const {
-  std::string v;
-  if (!db_->Get(rocksdb::ReadOptions(), std::string(1, kPosition) + source, &v).ok()) {
-    return std::nullopt;
-  }
-  SourcePosition p;
-  p.source = source;
-  ByteReader r(v);
-  r.Get(&p.inode);
-  r.Get(&p.offset);
-  r.Get(&p.lines);
-  if (!r.done()) return std::nullopt;
-  return p;
+  const auto it = positions_.find(source);
+  if (it == positions_.end()) return std::nullopt;
+  return it->second;
 }
 
 Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
@@ -330,6 +351,15 @@ Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
   buf.clear();
   EncodeMeta(m, &buf);
   batch.Put(kMetaKey, buf);
+  for (const auto& [source, p] : positions_) {
+    buf.clear();
+    ByteWriter w(&buf);
+    w.Put(p.inode);
+    w.Put(p.offset);
+    w.Put(p.lines);
+    batch.Put(std::string(1, kPosition) + source, buf);
+  }
+  // Journal batches a store written before the journal left RocksDB holds.
   batch.DeleteRange(SeqKey(kJournal, 0), SeqKey(kJournal, seq + 1));
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
@@ -340,15 +370,9 @@ Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
   }
   checkpoint_seq_ = seq;
   journal_bytes_ = 0;
-  // Flushed now, while the memtable's journal is all deleted (see Open); in
-  // the background: the checkpoint is durable in the write-ahead log.
-  rocksdb::FlushOptions fo;
-  fo.wait = false;
-  fo.allow_write_stall = true;
-  if (rocksdb::Status fs = db_->Flush(fo); !fs.ok()) {
-    return FromRocks(fs, "state " + options_.dir + ": flush after checkpoint");
-  }
-  return Status::Ok();
+  journal_batches_ = 0;
+  // Every segment holds only records the checkpoint covers.
+  return journal_->Clear();
 }
 
 Status StateStore::PersistDecisions(const decide::DecisionStore& store) {
@@ -383,7 +407,8 @@ Status StateStore::Snapshot(const std::string& dir) {
   rocksdb::Status s = rocksdb::Checkpoint::Create(db_.get(), &cp);
   if (!s.ok()) return FromRocks(s, "snapshot " + dir);
   std::unique_ptr<rocksdb::Checkpoint> owned(cp);
-  return FromRocks(owned->CreateCheckpoint(dir), "snapshot " + dir);
+  if (Status cs = FromRocks(owned->CreateCheckpoint(dir), "snapshot " + dir); !cs.ok()) return cs;
+  return journal_->CopyTo(dir + "/journal");
 }
 
 StateInfo StateStore::Info() const {
@@ -403,11 +428,8 @@ StateInfo StateStore::Info() const {
     }
     return Status::Ok();
   });
-  ForEachPrefixed(db, kJournal, [&](const rocksdb::Slice&, const rocksdb::Slice& v) {
-    ++info.journal_batches;
-    info.journal_bytes += v.size();
-    return Status::Ok();
-  });
+  info.journal_batches = journal_batches_;
+  info.journal_bytes = journal_bytes_;
   ForEachPrefixed(db, kSeen, [&](const rocksdb::Slice&, const rocksdb::Slice&) {
     ++info.seen_id_lists;
     return Status::Ok();

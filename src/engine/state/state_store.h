@@ -3,13 +3,19 @@
 // and a journal of accepted ingest batches.
 //
 // Durability model (docs/SERVE.md, "State"):
-// - A batch is appended to the journal (`j/SEQ`) before the engine folds it
-//   and before its client is answered: an accepted batch is on disk.
+// - A batch is appended to the journal (journal.h: segment files in
+//   `DIR/journal`, beside RocksDB) before the engine folds it and before its
+//   client is answered: an accepted batch is on disk. The position of the
+//   followed file it came from is in the same record.
 // - Every `checkpoint_bytes` of journal, a checkpoint writes, in one atomic
 //   write batch, the states of the accounts changed since the last one
-//   (`a/USER_ID`), the response ids accepted since (`r/SEQ`), the engine's
-//   clock and the checkpoint's sequence number (`m`), and deletes the
-//   journal up to it. Response-id lists are kept until newer ones cover the
+//   (`a/USER_ID`), the response ids accepted since (`r/SEQ`), the followed
+//   sources' positions (`p/SOURCE`), the engine's clock and the checkpoint's
+//   sequence number (`m`); then the journal's segments are removed (a crash
+//   before that leaves records the checkpoint covers: recovery skips them).
+//   A store written before the journal moved out of RocksDB may hold
+//   journal batches under `j/SEQ`: they are refolded first, and the next
+//   checkpoint deletes them. Response-id lists are kept until newer ones cover the
 //   duplicate filter's window.
 // - Decisions are written through on every change (`d/ID`), ended ones too
 //   (they count for escalation).
@@ -29,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -45,6 +52,8 @@ class DB;
 }
 
 namespace hw::state {
+
+class Journal;
 
 struct StateOptions {
   std::string dir;
@@ -64,6 +73,8 @@ struct RecoveryStats {
   uint64_t journal_batches = 0;  // replayed after the checkpoint
   uint64_t journal_events = 0;
   uint64_t checkpoint_seq = 0;
+  // Of a journal record torn by a crash inside its append, cut off at open.
+  uint64_t journal_torn_bytes = 0;
 };
 
 // Where a followed source (a file being appended to) stands after a batch:
@@ -133,9 +144,14 @@ class StateStore {
 
   StateOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
-  uint64_t last_seq_ = 0;        // last journal batch appended
-  uint64_t checkpoint_seq_ = 0;  // journal batches up to it are in the checkpoint
-  uint64_t journal_bytes_ = 0;   // appended since the checkpoint
+  std::unique_ptr<Journal> journal_;
+  uint64_t last_seq_ = 0;         // last journal batch appended
+  uint64_t checkpoint_seq_ = 0;   // journal batches up to it are in the checkpoint
+  uint64_t journal_bytes_ = 0;    // appended since the checkpoint
+  uint64_t journal_batches_ = 0;  // appended since the checkpoint
+  // Followed sources' positions: the checkpoint's, then those of the journal
+  // batches after it; written to RocksDB by each checkpoint.
+  std::map<std::string, SourcePosition> positions_;
   // What a failed checkpoint took from the engine, for the next one.
   pipeline::EngineChanges pending_;
   std::mutex decisions_mu_;

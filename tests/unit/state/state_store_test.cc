@@ -159,11 +159,11 @@ TEST(StateStore, RecoveryAfterACrashEqualsAnUninterruptedRun) {
   EXPECT_EQ(store2.active_count(), ref_store.active_count());
 }
 
-// The journal, nearly all that serve writes, lives in the memtable until a
-// checkpoint deletes it and is then flushed away: 80 MiB of journal (more
-// than RocksDB's default 64 MiB memtable, which flushed it to table files
-// before) leave table files of a few kilobytes.
-TEST(StateStore, TheJournalIsWrittenOnceAndNeverToTableFiles) {
+// The journal, nearly all that serve writes, goes to its own segment files
+// (journal.h), never through RocksDB: 80 MiB of journal (more than RocksDB's
+// default 64 MiB memtable, which flushed it to table files when the journal
+// was kept in RocksDB) leave table files of a few kilobytes.
+TEST(StateStore, TheJournalNeverReachesTableFiles) {
   const std::string dir = TempDir("journal_once");
   StateOptions so;
   so.dir = dir;
