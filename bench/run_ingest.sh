@@ -9,7 +9,12 @@
 # hydrawatch (./hw setup / build); otherwise says so and exits 0.
 #
 #   bench/run_ingest.sh [scale]     (default 0.005: about 1.1M events)
-#   HW_BIN=path  HW_BENCH_STATE=0 (no state store)
+#   HW_BIN=path  HW_BENCH_STATE=0 (no state store)  HW_BENCH_CHECKS=0 (no wrk)
+#   HW_BENCH_CLIENTS=N: N clients post at once, each on its own keep-alive
+#   connection, batch k from client k mod N (default 1). One client waits
+#   for each answer before it sends the next batch, so serve idles while the
+#   client sends; log shippers in production are many. The nginx floor uses
+#   the same clients.
 #   HW_BENCH_PACE=RATE (events/s): real-time pacing. By default the 45 days
 #   of the scenario are posted as fast as serve takes them, so event time
 #   runs ~40,000x faster than wall time and a detection (every 60 s of event
@@ -24,6 +29,7 @@ cd "$(dirname "$0")/.."
 SCALE="${1:-0.005}"
 BIN="${HW_BIN:-build/release/src/cli/hydrawatch}"
 STATE="${HW_BENCH_STATE:-1}"
+CLIENTS="${HW_BENCH_CLIENTS:-1}"
 PACE="${HW_BENCH_PACE:-0}"
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
@@ -88,8 +94,9 @@ PIDS+=($!)
 wait_port "$ADMIN_PORT"
 
 cat >"$WORK/post.py" <<'PY'
-import http.client, sys, time
+import http.client, sys, threading, time
 port, path, fname, pace = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
+clients = int(sys.argv[5])
 data = open(fname, "rb").read()
 # Each batch with the number of lines before it: with a pace, batch k is
 # due at (lines before it) / pace seconds after the start.
@@ -99,28 +106,38 @@ while pos < len(data):
     end = len(data) if end < 0 else end + 1
     batches.append(data[pos:end]); starts.append(lines); pos = end
     lines += batches[-1].count(b"\n")
-c = http.client.HTTPConnection("127.0.0.1", port)
 h = {"Authorization": "Bearer bench-admin", "Content-Type": "application/x-ndjson"}
-accepted = busy = 0
-late = 0.0  # the most a batch was posted after its due time, in seconds
+totals = [[0, 0, 0.0, None] for _ in range(clients)]  # accepted, 429s, late, error
+def post(k):
+    c = http.client.HTTPConnection("127.0.0.1", port)
+    t = totals[k]
+    for i in range(k, len(batches), clients):
+        b, first = batches[i], starts[i]
+        if pace > 0:
+            wait = t0 + first / pace - time.time()
+            if wait > 0:
+                time.sleep(wait)
+            else:
+                t[2] = max(t[2], -wait)  # the most a batch was posted after its due time
+        while True:
+            c.request("POST", path, b, h)
+            r = c.getresponse(); body = r.read()
+            if r.status == 429:
+                t[1] += 1; time.sleep(0.001); continue
+            if r.status != 200:
+                t[3] = "POST %s: %d %s" % (path, r.status, body[:200]); return
+            if path == "/v1/events":
+                j = body.find(b'"accepted":'); t[0] += int(body[j + 11:body.find(b",", j)])
+            break
 t0 = time.time()
-for b, first in zip(batches, starts):
-    if pace > 0:
-        wait = t0 + first / pace - time.time()
-        if wait > 0:
-            time.sleep(wait)
-        else:
-            late = max(late, -wait)
-    while True:
-        c.request("POST", path, b, h)
-        r = c.getresponse(); body = r.read()
-        if r.status == 429:
-            busy += 1; time.sleep(0.001); continue
-        if r.status != 200: sys.exit("POST %s: %d %s" % (path, r.status, body[:200]))
-        if path == "/v1/events":
-            i = body.find(b'"accepted":'); accepted += int(body[i + 11:body.find(b",", i)])
-        break
+threads = [threading.Thread(target=post, args=(k,)) for k in range(clients)]
+for th in threads: th.start()
+for th in threads: th.join()
 dt = time.time() - t0
+for t in totals:
+    if t[3]: sys.exit(t[3])
+accepted = sum(t[0] for t in totals); busy = sum(t[1] for t in totals)
+late = max(t[2] for t in totals)
 print("%.3f %d %d %d %.3f" % (dt, accepted, busy, len(batches), late))
 PY
 
@@ -130,22 +147,23 @@ WRK=""
 # serve's CPU seconds (user + system) while the batches are posted.
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$SERVE_PID/stat"; }
 CPU0=$(cpu_s)
-read -r HW_S HW_ACC HW_BUSY NB HW_LATE < <(python3 "$WORK/post.py" "$ADMIN_PORT" /v1/events "$WORK/events.jsonl" "$PACE")
+read -r HW_S HW_ACC HW_BUSY NB HW_LATE < <(python3 "$WORK/post.py" "$ADMIN_PORT" /v1/events "$WORK/events.jsonl" "$PACE" "$CLIENTS")
 CPU1=$(cpu_s)
 [ -n "$WRK" ] && { kill -INT "$WRK" 2>/dev/null || true; wait "$WRK" 2>/dev/null || true; }
-read -r NG_S _ _ _ _ < <(python3 "$WORK/post.py" "$NGINX_PORT" / "$WORK/events.jsonl" 0)
+read -r NG_S _ _ _ _ < <(python3 "$WORK/post.py" "$NGINX_PORT" / "$WORK/events.jsonl" 0 "$CLIENTS")
 echo "== checks served during ingest (wrk, 16 connections)"
 grep -E "Requests/sec|99%|Latency " "$WORK/wrk.txt" || true
 curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E "^hydrawatch_(ingest|detection)" || true
-python3 - "$HW_S" "$HW_ACC" "$HW_BUSY" "$NB" "$NG_S" "$EVENTS" "$BYTES" "$STATE" "$PACE" "$HW_LATE" "$CPU0" "$CPU1" <<'PY'
+python3 - "$HW_S" "$HW_ACC" "$HW_BUSY" "$NB" "$NG_S" "$EVENTS" "$BYTES" "$STATE" "$PACE" "$HW_LATE" "$CPU0" "$CPU1" "$CLIENTS" <<'PY'
 import sys
-hs, acc, busy, nb, ns, ev, by, st, pace, late, c0, c1 = map(float, sys.argv[1:])
-print("\nhydrawatch ingest (%s, %s): %.0f events/s, %.0f MB/s (%d batches, %d answered 429, %d accepted)" % (
+hs, acc, busy, nb, ns, ev, by, st, pace, late, c0, c1, cl = map(float, sys.argv[1:])
+print("\nhydrawatch ingest (%s, %s, %d client%s): %.0f events/s, %.0f MB/s (%d batches, %d answered 429, %d accepted)" % (
     "RocksDB state" if st else "in memory",
-    "paced at %.0f events/s" % pace if pace else "compressed event time", ev / hs, by / hs / 1e6, nb, busy, acc))
+    "paced at %.0f events/s" % pace if pace else "compressed event time", cl, "" if cl == 1 else "s",
+    ev / hs, by / hs / 1e6, nb, busy, acc))
 print("serve CPU while posting: %.2f s (%.1f us per event, %.2f cores)" % (c1 - c0, (c1 - c0) / ev * 1e6, (c1 - c0) / hs))
 if pace:
     print("kept pace: %s (latest batch posted %.3f s after its due time)" % ("yes" if late < 0.5 else "NO", late))
-print("nginx floor (same client, same batches): %.0f events/s, %.0f MB/s" % (ev / ns, by / ns / 1e6))
+print("nginx floor (same clients, same batches): %.0f events/s, %.0f MB/s" % (ev / ns, by / ns / 1e6))
 print("ratio: %.2f of the floor; bar >= 200000 events/s: %s" % (ns / hs, "yes" if ev / hs >= 200000 else "NO"))
 PY
