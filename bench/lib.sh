@@ -64,8 +64,12 @@ YAML
 }
 
 # start_checks OUT: wrk sending gateway checks (nginx auth_request style, a
-# random one of 100,000 account ids) to CHECK_PORT, 16 connections, until
-# killed (WRK is its pid); its report goes to OUT.
+# random one of 100,000 account ids) to CHECK_PORT, until killed (WRK is its
+# pid); its report goes to OUT. HW_BENCH_CHECK_CONNS connections (default
+# 16), as fast as answered; with HW_BENCH_CHECK_DELAY_MS=D each connection
+# waits D ms after each answer (wrk's delay()), which bounds the rate near
+# connections x 1000 / D per second: a gateway's steady load instead of all
+# the CPU the machine has left. The report gives the rate reached.
 start_checks() {
   cat >"$WORK/check.lua" <<'LUA'
 math.randomseed(7)
@@ -73,7 +77,11 @@ request = function()
   return wrk.format("GET", "/nginx/check", {["x-account-id"] = "acct_" .. math.random(100000)})
 end
 LUA
-  wrk -t1 -c16 -d600s --latency -s "$WORK/check.lua" "http://127.0.0.1:$CHECK_PORT/" >"$1" 2>&1 &
+  if [ "${HW_BENCH_CHECK_DELAY_MS:-0}" != 0 ]; then
+    printf 'delay = function() return %s end\n' "$HW_BENCH_CHECK_DELAY_MS" >>"$WORK/check.lua"
+  fi
+  wrk -t1 -c"${HW_BENCH_CHECK_CONNS:-16}" -d600s --latency -s "$WORK/check.lua" \
+    "http://127.0.0.1:$CHECK_PORT/" >"$1" 2>&1 &
   # shellcheck disable=SC2034 # read by the caller
   WRK=$!
 }

@@ -151,7 +151,7 @@ read -r HW_S HW_ACC HW_BUSY NB HW_LATE < <(python3 "$WORK/post.py" "$ADMIN_PORT"
 CPU1=$(cpu_s)
 [ -n "$WRK" ] && { kill -INT "$WRK" 2>/dev/null || true; wait "$WRK" 2>/dev/null || true; }
 read -r NG_S _ _ _ _ < <(python3 "$WORK/post.py" "$NGINX_PORT" / "$WORK/events.jsonl" 0 "$CLIENTS")
-echo "== checks served during ingest (wrk, 16 connections)"
+echo "== checks served during ingest (wrk, ${HW_BENCH_CHECK_CONNS:-16} connections, delay ${HW_BENCH_CHECK_DELAY_MS:-0} ms)"
 grep -E "Requests/sec|99%|Latency " "$WORK/wrk.txt" || true
 curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E "^hydrawatch_(ingest|detection)" || true
 python3 - "$HW_S" "$HW_ACC" "$HW_BUSY" "$NB" "$NG_S" "$EVENTS" "$BYTES" "$STATE" "$PACE" "$HW_LATE" "$CPU0" "$CPU1" "$CLIENTS" <<'PY'
