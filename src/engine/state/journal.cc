@@ -71,7 +71,6 @@ Status ReadFile(const std::string& path, std::string* out) {
 struct Parsed {
   size_t valid = 0;
   std::string why;
-  bool incomplete = false;  // the last record runs past the end of the file
 };
 
 // Walks the records of `data`, calling fn (when given) for each one; stops
@@ -84,7 +83,6 @@ Parsed ParseSegment(std::string_view data, uint64_t* last_seq,
     const size_t left = data.size() - off;
     if (left < kHeaderBytes) {
       p.why = "record header cut short";
-      p.incomplete = true;
       break;
     }
     ByteReader r(data.substr(off, kHeaderBytes));
@@ -102,7 +100,6 @@ Parsed ParseSegment(std::string_view data, uint64_t* last_seq,
     const uint64_t payload = uint64_t{position_bytes} + body_bytes;
     if (payload > left - kHeaderBytes) {
       p.why = "record cut short";
-      p.incomplete = true;
       break;
     }
     const std::string_view position = data.substr(off + kHeaderBytes, position_bytes);

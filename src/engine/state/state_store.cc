@@ -270,8 +270,6 @@ Status StateStore::RecoverEngine(pipeline::OnlineEngine* engine, TimeUs applied_
 }
 
 Status StateStore::AppendBatch(std::string_view block, const SourcePosition* position) {
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync;
   const uint64_t seq = last_seq_ + 1;
   std::string pos;
   if (position != nullptr) {
