@@ -15,7 +15,9 @@
 // (one writev; with `sync`, after fdatasync too), so a killed process loses
 // no appended record. A process killed inside the write leaves a torn last
 // record, whose batch was never answered: Open cuts it off (read-only opens
-// ignore it). Any other damage is an error naming the file and the offset.
+// ignore it). In the last segment reading stops at the first incomplete or
+// damaged record, as RocksDB's point-in-time recovery does with its log;
+// damage in an earlier segment is an error naming the file and the offset.
 //
 // Segments: a new one starts after each Clear (a checkpoint covers every
 // record appended so far) and is named by its first sequence number; Clear
