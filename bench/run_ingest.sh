@@ -109,6 +109,11 @@ while pos < len(data):
 h = {"Authorization": "Bearer bench-admin", "Content-Type": "application/x-ndjson"}
 totals = [[0, 0, 0.0, None] for _ in range(clients)]  # accepted, 429s, late, error
 def post(k):
+    try:
+        send(k)
+    except Exception as e:  # a client that fails fails the run, as one alone did
+        totals[k][3] = "client %d: %r" % (k, e)
+def send(k):
     c = http.client.HTTPConnection("127.0.0.1", port)
     t = totals[k]
     for i in range(k, len(batches), clients):
