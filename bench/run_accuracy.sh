@@ -35,7 +35,9 @@ v = json.load(open(sys.argv[1]))["views"]["attack"]
 a = v["accounts"]
 compl = min((c["completeness"] for c in v["campaigns"]), default=1.0)
 worst = max(v["personas"], key=lambda p: p["fpr"])
-ok = all(b["status"] == "pass" for b in v["bars"])
+# persona_enforced judges online runs (replay) only: n/a for analyze.
+ok = all(b["status"] == "pass" or (b["name"] == "persona_enforced" and b["status"] == "n/a")
+         for b in v["bars"])
 print(f'{sys.argv[2]:40s} {a["precision"]:9.4f} {a["recall"]:9.4f} {compl:9.4f} '
       f'{worst["name"] + " " + format(worst["fpr"], ".4f"):28s} {"pass" if ok else "FAIL"}')
 sys.exit(0 if ok else 1)

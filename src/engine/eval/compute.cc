@@ -70,6 +70,10 @@ struct Context {
   std::unordered_map<std::string_view, const PredCampaign*> campaign_by_id;
   std::set<std::string_view> labelled_ids;
   const Targets& targets;
+  // Some row carries `first_flagged`: an online run (a replay whose engine
+  // never enforced anything is indistinguishable from a batch result, and
+  // then has nothing to count).
+  bool online = false;
 };
 
 ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
@@ -124,6 +128,9 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
       }
     } else {
       ++pm->active;
+      if (ctx.online) {
+        pm->enforced = pm->enforced.value_or(0) + (p != nullptr && p->first_flagged ? 1 : 0);
+      }
       if (pos) {
         ++am.fp;
         ++pm->flagged;
@@ -226,6 +233,12 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
   for (auto& [name, pm] : personas) {
     pm.fpr = Divide(pm.flagged, pm.active);
     if (pm.fpr) pm.bar = *pm.fpr <= t.persona_fpr ? BarStatus::kPass : BarStatus::kFail;
+    if (pm.enforced) {
+      pm.enforced_share = Divide(*pm.enforced, pm.active);
+      if (pm.enforced_share) {
+        pm.enforced_bar = *pm.enforced_share <= t.persona_fpr ? BarStatus::kPass : BarStatus::kFail;
+      }
+    }
     v.personas.push_back(std::move(pm));
   }
 
@@ -269,7 +282,22 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
     if (cm.completeness_bar != BarStatus::kNotApplicable && complete.status != BarStatus::kFail)
       complete.status = cm.completeness_bar;
   }
+  // The FPR target applied to accounts enforced at any time of an online run:
+  // a benign account throttled for hours and lifted again was still hurt.
+  Bar enforced{"persona_enforced",
+               "ever enforced, every persona " + FormatTarget("<=", t.persona_fpr),
+               {},
+               "",
+               BarStatus::kNotApplicable,
+               {}};
   for (const PersonaMetrics& pm : v.personas) {
+    if (pm.enforced_share && (!enforced.value || *pm.enforced_share > *enforced.value)) {
+      enforced.value = pm.enforced_share;
+      enforced.worst = pm.name;
+    }
+    if (pm.enforced_bar == BarStatus::kFail) enforced.failing.push_back(pm.name);
+    if (pm.enforced_bar != BarStatus::kNotApplicable && enforced.status != BarStatus::kFail)
+      enforced.status = pm.enforced_bar;
     if (pm.fpr && (!fpr.value || *pm.fpr > *fpr.value)) {
       fpr.value = pm.fpr;
       fpr.worst = pm.name;
@@ -277,8 +305,8 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
     if (pm.bar == BarStatus::kFail) fpr.failing.push_back(pm.name);
     if (pm.bar != BarStatus::kNotApplicable && fpr.status != BarStatus::kFail) fpr.status = pm.bar;
   }
-  v.bars = {std::move(precision), std::move(recall), std::move(crecall), std::move(complete),
-            std::move(fpr)};
+  v.bars = {std::move(precision), std::move(recall), std::move(crecall),
+            std::move(complete),  std::move(fpr),    std::move(enforced)};
   v.pass = std::none_of(v.bars.begin(), v.bars.end(),
                         [](const Bar& b) { return b.status == BarStatus::kFail; });
   return v;
@@ -289,7 +317,10 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
 EvalReport Compute(const std::vector<LabelRow>& labels, const std::vector<PredRow>& accounts,
                    const std::vector<PredCampaign>& campaigns, const Targets& targets) {
   Context ctx{labels, accounts, {}, {}, {}, targets};
-  for (const PredRow& p : accounts) ctx.pred_by_id[p.user_id] = &p;
+  for (const PredRow& p : accounts) {
+    ctx.pred_by_id[p.user_id] = &p;
+    if (p.first_flagged) ctx.online = true;
+  }
   for (const PredCampaign& c : campaigns) ctx.campaign_by_id[c.id] = &c;
   for (const LabelRow& l : labels) ctx.labelled_ids.insert(l.user_id);
 

@@ -110,10 +110,18 @@ struct PersonaMetrics {
   int64_t flagged = 0;  // active accounts predicted positive
   Ratio fpr;            // flagged / active
   BarStatus bar = BarStatus::kNotApplicable;
+  // Online results only (the rows carry `first_flagged`): active accounts that
+  // got an enforced decision at any time, even one lifted before the end, and
+  // their share of the active accounts. Null for batch results.
+  std::optional<int64_t> enforced;
+  Ratio enforced_share;
+  BarStatus enforced_bar = BarStatus::kNotApplicable;
 };
 
 struct Bar {
-  std::string name;    // precision, recall, campaign_recall, campaign_completeness, persona_fpr
+  // precision, recall, campaign_recall, campaign_completeness, persona_fpr,
+  // persona_enforced
+  std::string name;
   std::string target;  // e.g. ">= 0.99"
   Ratio value;         // the figure, or the worst one over campaigns / personas
   std::string worst;   // campaign or persona holding the worst value, if any

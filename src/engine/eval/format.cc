@@ -90,18 +90,20 @@ void AppendView(std::string& out, const ViewReport& v) {
   if (!v.personas.empty()) {
     size_t nw = 13;
     for (const PersonaMetrics& p : v.personas) nw = std::max(nw, p.name.size());
-    out += fmt::format("\n{:<{}}  {:>8}  {:>7}  {:>7}  {:>8}  {}\n", "benign persona", nw,
-                       "accounts", "active", "flagged", "FPR", "bar");
+    out += fmt::format("\n{:<{}}  {:>8}  {:>7}  {:>7}  {:>8}  {:<4}  {:>8}  {}\n", "benign persona",
+                       nw, "accounts", "active", "flagged", "FPR", "bar", "enforced", "bar");
     for (const PersonaMetrics& p : v.personas) {
-      out +=
-          fmt::format("{:<{}}  {:>8}  {:>7}  {:>7}  {:>8}  {}\n", p.name, nw, p.accounts, p.active,
-                      p.flagged, p.fpr ? fmt::format("{:.6f}", *p.fpr) : "n/a", Upper(p.bar));
+      out += fmt::format("{:<{}}  {:>8}  {:>7}  {:>7}  {:>8}  {:<4}  {:>8}  {}\n", p.name, nw,
+                         p.accounts, p.active, p.flagged,
+                         p.fpr ? fmt::format("{:.6f}", *p.fpr) : "n/a", Upper(p.bar),
+                         Opt(p.enforced), Upper(p.enforced_bar));
     }
   }
   out += fmt::format("\n{:<22}  {:<42}  {:>8}  {}\n", "bar", "target", "value", "status");
   for (const Bar& b : v.bars) {
-    std::string value =
-        b.name == "persona_fpr" && b.value ? fmt::format("{:.6f}", *b.value) : Fixed(b.value);
+    std::string value = (b.name == "persona_fpr" || b.name == "persona_enforced") && b.value
+                            ? fmt::format("{:.6f}", *b.value)
+                            : Fixed(b.value);
     std::string note;
     if (!b.failing.empty()) {
       note = "  failing:";
@@ -194,6 +196,14 @@ void WriteView(JsonWriter& w, const ViewReport& v) {
     w.Key("flagged").Int(p.flagged);
     WriteRatio(w, "fpr", p.fpr);
     w.Key("bar").String(BarStatusName(p.bar));
+    w.Key("enforced");
+    if (p.enforced) {
+      w.Int(*p.enforced);
+    } else {
+      w.Null();
+    }
+    WriteRatio(w, "enforced_share", p.enforced_share);
+    w.Key("enforced_bar").String(BarStatusName(p.enforced_bar));
     w.EndObject();
   }
   w.EndArray();

@@ -381,6 +381,45 @@ TEST(EvalCompute, TimeToDetection) {
   EXPECT_FALSE(Campaign(r2.attack, "c1").time_to_detection.has_value());
 }
 
+TEST(EvalCompute, BenignAccountsEnforcedDuringAnOnlineRunCount) {
+  const TimeUs t0 = *ParseRfc3339("2025-03-01T09:00:00Z");
+  std::vector<LabelRow> labels = {Attacker("a1", "c1"), Benign("s1", "startup"),
+                                  Benign("s2", "startup"), Benign("s3", "startup", 0)};
+  for (int i = 0; i < 1000; ++i) labels.push_back(Benign("v" + std::to_string(i), "vpn"));
+  std::vector<PredRow> preds = {Pred("a1", Verdict::kAttack, "p1"), Pred("s1", Verdict::kBenign),
+                                Pred("s2", Verdict::kBenign), Pred("s3", Verdict::kBenign),
+                                Pred("v0", Verdict::kBenign)};
+  preds[0].first_flagged = t0;
+  // s1 was throttled and lifted before the end: benign at the end, yet hurt.
+  // s3 never sent a request: not counted. v0: 1 of 1000 is within the target.
+  preds[1].first_flagged = t0 + kUsPerHour;
+  preds[3].first_flagged = t0 + kUsPerHour;
+  preds[4].first_flagged = t0 + kUsPerHour;
+  const EvalReport r = Compute(labels, preds, {});
+  const PersonaMetrics& startup = Persona(r.attack, "startup");
+  EXPECT_EQ(startup.flagged, 0);
+  EXPECT_EQ(startup.bar, BarStatus::kPass);
+  ASSERT_TRUE(startup.enforced.has_value());
+  EXPECT_EQ(*startup.enforced, 1);
+  EXPECT_EQ(*startup.enforced_share, 0.5);
+  EXPECT_EQ(startup.enforced_bar, BarStatus::kFail);
+  const PersonaMetrics& vpn = Persona(r.attack, "vpn");
+  EXPECT_EQ(*vpn.enforced, 1);
+  EXPECT_EQ(vpn.enforced_bar, BarStatus::kPass);
+  const Bar& bar = r.attack.bars.back();
+  EXPECT_EQ(bar.name, "persona_enforced");
+  EXPECT_EQ(bar.status, BarStatus::kFail);
+  EXPECT_EQ(bar.failing, std::vector<std::string>{"startup"});
+  EXPECT_FALSE(r.attack.pass);
+
+  // A batch result carries no decision times: nothing to count.
+  for (PredRow& p : preds) p.first_flagged.reset();
+  const EvalReport b = Compute(labels, preds, {});
+  EXPECT_FALSE(Persona(b.attack, "startup").enforced.has_value());
+  EXPECT_EQ(b.attack.bars.back().status, BarStatus::kNotApplicable);
+  EXPECT_TRUE(b.attack.pass);
+}
+
 TEST(EvalCompute, SuspiciousAsPositive) {
   // a1 attack, a2 suspicious, a3 benign; b1 suspicious, b2 benign.
   // attack view: TP 1, FN 2, FP 0, TN 2.
@@ -442,7 +481,12 @@ TEST(EvalCompute, BarsPass) {
   const BarsCase b = MakeBarsCase(19, 0);
   const EvalReport r = Compute(b.labels, b.preds, {});
   EXPECT_EQ(*r.attack.accounts.recall, 0.95);
-  for (const Bar& bar : r.attack.bars) EXPECT_EQ(bar.status, BarStatus::kPass) << bar.name;
+  // A batch result: no decision times, so nothing enforced to count.
+  for (const Bar& bar : r.attack.bars) {
+    EXPECT_EQ(bar.status,
+              bar.name == "persona_enforced" ? BarStatus::kNotApplicable : BarStatus::kPass)
+        << bar.name;
+  }
   EXPECT_TRUE(r.attack.pass);
   EXPECT_EQ(FindBar(r.attack, "precision").target, ">= 0.99");
   EXPECT_EQ(FindBar(r.attack, "persona_fpr").target, "every benign persona <= 0.001");
