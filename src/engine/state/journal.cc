@@ -126,9 +126,10 @@ Parsed ParseSegment(std::string_view data, uint64_t* last_seq,
 
 }  // namespace
 
-Result<std::unique_ptr<Journal>> Journal::Open(const std::string& dir, bool read_only, bool sync) {
+Result<std::unique_ptr<Journal>> Journal::Open(const std::string& dir, bool read_only, bool sync,
+                                               uint64_t after, const RecordFn& fn) {
   std::unique_ptr<Journal> j(new Journal(dir, read_only, sync));
-  if (Status s = j->Scan(); !s.ok()) return s;
+  if (Status s = j->Scan(after, fn); !s.ok()) return s;
   return j;
 }
 
@@ -136,7 +137,7 @@ Journal::~Journal() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Status Journal::Scan() {
+Status Journal::Scan(uint64_t after, const RecordFn& fn) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir_, ec)) {
@@ -150,12 +151,16 @@ Status Journal::Scan() {
   if (ec) return {ErrorCode::kIoError, "journal " + dir_ + ": cannot list: " + ec.message()};
   // Names are zero-padded first sequence numbers: name order is journal order.
   std::sort(segments_.begin(), segments_.end());
+  const RecordFn wanted = [&](const JournalRecord& r) {
+    return r.seq > after ? fn(r) : Status::Ok();
+  };
   std::string data;
   for (size_t i = 0; i < segments_.size(); ++i) {
     const std::string& path = segments_[i];
     if (Status s = ReadFile(path, &data); !s.ok()) return s;
-    Status unused;
-    const Parsed p = ParseSegment(data, &last_seq_, nullptr, &unused);
+    Status fn_status;
+    const Parsed p = ParseSegment(data, &last_seq_, fn ? &wanted : nullptr, &fn_status);
+    if (!fn_status.ok()) return fn_status;
     const bool last = i + 1 == segments_.size();
     if (!p.why.empty() && !last) {
       return {ErrorCode::kParseError,
@@ -262,11 +267,10 @@ void Journal::Undo() noexcept {
   if (::ftruncate(fd_, static_cast<off_t>(last_valid_bytes_)) != 0) broken_ = true;
 }
 
-Status Journal::ForEach(uint64_t after,
-                        const std::function<Status(const JournalRecord&)>& fn) const {
+Status Journal::ForEach(uint64_t after, const RecordFn& fn) const {
   std::string data;
   uint64_t seq = 0;
-  const std::function<Status(const JournalRecord&)> wanted = [&](const JournalRecord& r) {
+  const RecordFn wanted = [&](const JournalRecord& r) {
     return r.seq > after ? fn(r) : Status::Ok();
   };
   for (size_t i = 0; i < segments_.size(); ++i) {

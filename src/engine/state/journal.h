@@ -44,9 +44,14 @@ struct JournalRecord {
 
 class Journal {
  public:
+  using RecordFn = std::function<Status(const JournalRecord&)>;
+
   // Opens (creating unless read_only) the journal in `dir`, checking every
-  // record; a torn last record is truncated away unless read_only.
-  static Result<std::unique_ptr<Journal>> Open(const std::string& dir, bool read_only, bool sync);
+  // record; a torn last record is truncated away unless read_only. `fn`, if
+  // given, sees each whole record with seq > `after` in that same read, in
+  // sequence order; an error it returns fails the open.
+  static Result<std::unique_ptr<Journal>> Open(const std::string& dir, bool read_only, bool sync,
+                                               uint64_t after = 0, const RecordFn& fn = {});
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
@@ -55,7 +60,7 @@ class Journal {
   Status Append(uint64_t seq, std::string_view position, std::string_view body);
   // Calls fn for each record with seq > `after`, in sequence order; stops at
   // the first error fn returns. Reads one segment into memory at a time.
-  Status ForEach(uint64_t after, const std::function<Status(const JournalRecord&)>& fn) const;
+  Status ForEach(uint64_t after, const RecordFn& fn) const;
   // Removes every segment (their records are checkpointed); the next Append
   // starts a new one.
   Status Clear();
@@ -69,7 +74,7 @@ class Journal {
  private:
   Journal(std::string dir, bool read_only, bool sync)
       : dir_(std::move(dir)), read_only_(read_only), sync_(sync) {}
-  Status Scan();
+  Status Scan(uint64_t after, const RecordFn& fn);
   // Cuts the last segment back to its last whole record after a failed
   // append.
   void Undo() noexcept;

@@ -80,6 +80,21 @@ bool DecodeMeta(std::string_view in, Meta* m) {
   return r.done() && magic == kMetaMagic;
 }
 
+// A followed file's position past its path: in RocksDB the path is the
+// key's tail, in a journal record it comes first (PutString).
+void PutOffsets(const SourcePosition& p, ByteWriter* w) {
+  w->Put(p.inode);
+  w->Put(p.offset);
+  w->Put(p.lines);
+}
+
+bool GetOffsets(ByteReader* r, SourcePosition* p) {
+  r->Get(&p->inode);
+  r->Get(&p->offset);
+  r->Get(&p->lines);
+  return r->done();
+}
+
 // Calls fn(key, value) for every key with `prefix`, in key order.
 template <typename F>
 Status ForEachPrefixed(rocksdb::DB* db, char prefix, F&& fn) {
@@ -132,36 +147,34 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const StateOptions& options
     SourcePosition p;
     p.source.assign(k.data() + 1, k.size() - 1);
     ByteReader r(std::string_view(v.data(), v.size()));
-    r.Get(&p.inode);
-    r.Get(&p.offset);
-    r.Get(&p.lines);
-    if (r.done()) st->positions_[p.source] = p;
+    if (!GetOffsets(&r, &p)) {
+      return Status(ErrorCode::kParseError,
+                    "state " + options.dir + ": unreadable position of " + p.source);
+    }
+    st->positions_[p.source] = std::move(p);
     return Status::Ok();
   });
   if (!js.ok()) return js;
-  auto journal = Journal::Open(options.dir + "/journal", options.read_only, options.sync);
+  // The batches after the checkpoint, counted and their positions taken in
+  // the read that checks the journal.
+  auto journal =
+      Journal::Open(options.dir + "/journal", options.read_only, options.sync, st->checkpoint_seq_,
+                    [&](const JournalRecord& r) {
+                      st->journal_bytes_ += r.body.size();
+                      ++st->journal_batches_;
+                      if (r.position.empty()) return Status::Ok();
+                      SourcePosition p;
+                      ByteReader pr(r.position);
+                      if (!pr.GetString(&p.source) || !GetOffsets(&pr, &p)) {
+                        return Status(ErrorCode::kParseError,
+                                      "journal " + options.dir + "/journal: batch " +
+                                          std::to_string(r.seq) + ": unreadable source position");
+                      }
+                      st->positions_[p.source] = std::move(p);
+                      return Status::Ok();
+                    });
   if (!journal.ok()) return Status(journal.status().code(), "state " + journal.status().message());
   st->journal_ = std::move(journal).value();
-  js = st->journal_->ForEach(st->checkpoint_seq_, [&](const JournalRecord& r) {
-    st->journal_bytes_ += r.body.size();
-    ++st->journal_batches_;
-    if (!r.position.empty()) {
-      SourcePosition p;
-      ByteReader pr(r.position);
-      pr.GetString(&p.source);
-      pr.Get(&p.inode);
-      pr.Get(&p.offset);
-      pr.Get(&p.lines);
-      if (!pr.done()) {
-        return Status(ErrorCode::kParseError, "state " + options.dir + ": journal batch " +
-                                                  std::to_string(r.seq) +
-                                                  ": unreadable source position");
-      }
-      st->positions_[p.source] = std::move(p);
-    }
-    return Status::Ok();
-  });
-  if (!js.ok()) return js;
   st->last_seq_ = std::max(st->last_seq_, st->journal_->last_seq());
   return st;
 }
@@ -275,9 +288,7 @@ Status StateStore::AppendBatch(std::string_view block, const SourcePosition* pos
   if (position != nullptr) {
     ByteWriter w(&pos);
     w.PutString(position->source);
-    w.Put(position->inode);
-    w.Put(position->offset);
-    w.Put(position->lines);
+    PutOffsets(*position, &w);
   }
   if (Status s = journal_->Append(seq, pos, block); !s.ok()) {
     return Status(s.code(), "state " + s.message());
@@ -352,9 +363,7 @@ Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
   for (const auto& [source, p] : positions_) {
     buf.clear();
     ByteWriter w(&buf);
-    w.Put(p.inode);
-    w.Put(p.offset);
-    w.Put(p.lines);
+    PutOffsets(p, &w);
     batch.Put(std::string(1, kPosition) + source, buf);
   }
   // Journal batches a store written before the journal left RocksDB holds.

@@ -185,6 +185,32 @@ TEST(Journal, SourcePositionsComeBackFromTheJournal) {
     EXPECT_EQ((*st)->Info().journal_batches, 1u);
     EXPECT_FALSE((*st)->Position("/other").has_value());
   }
+  // Records the open hands over start after `after`, in order, in the read
+  // that checks them.
+  {
+    std::vector<uint64_t> seen;
+    auto j = Journal::Open(dir + "/journal", false, false, 0, [&](const JournalRecord& r) {
+      seen.push_back(r.seq);
+      return Status::Ok();
+    });
+    ASSERT_TRUE(j.ok());
+    ASSERT_TRUE((*j)->Append(2, "", "{}\n").ok());
+    ASSERT_TRUE((*j)->Append(3, "garbled", "{}\n").ok());
+    EXPECT_EQ(seen, std::vector<uint64_t>{1});
+  }
+  std::vector<uint64_t> seen;
+  auto j = Journal::Open(dir + "/journal", true, false, 1, [&](const JournalRecord& r) {
+    seen.push_back(r.seq);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(seen, (std::vector<uint64_t>{2, 3}));
+  // A position the store cannot read stops its open, naming the batch.
+  auto st = StateStore::Open(so);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.status().message().find("journal: batch 3: unreadable source position"),
+            std::string::npos)
+      << st.status().message();
 }
 
 }  // namespace
