@@ -18,6 +18,8 @@ using policy::Channel;
 constexpr size_t kBands = 16;
 constexpr size_t kRows = 2;
 constexpr double kMinSyncJaccard = 8.0 / 64;
+constexpr double kMinTemplateJaccard = 3.0 / 32;
+constexpr double kMinTemplateSizeRatio = 0.25;
 
 size_t Ch(Channel c) { return static_cast<size_t>(c); }
 
@@ -174,6 +176,18 @@ double OverlapCoefficient(double jaccard, double size_a, double size_b) noexcept
   return std::min(1.0, inter / std::min(size_a, size_b));
 }
 
+double TemplateOverlap(double jaccard, double size_a, double size_b) noexcept {
+  // One chance slot in common (Jaccard 1/32) between 5 templates and 300
+  // reads as all 5 shared: online, a new account's first five prompts, drawn
+  // from common templates, linked it to a busy stranger (evasive, replay).
+  // Shared top templates still count.
+  if (std::min(size_a, size_b) < kMinTemplateSizeRatio * std::max(size_a, size_b) ||
+      jaccard < kMinTemplateJaccard) {
+    return 0;
+  }
+  return OverlapCoefficient(jaccard, size_a, size_b);
+}
+
 double Coactivity(const std::array<uint32_t, 24>& a, const std::array<uint32_t, 24>& b) noexcept {
   double sa = 0, sb = 0, dot = 0;
   for (size_t h = 0; h < 24; ++h) {
@@ -301,8 +315,8 @@ LinkResult Linker::Link(const fingerprint::AccountTable& table,
       const policy::ChannelPolicy& cp = ch[Ch(Channel::kTemplates)];
       double sim = 0;
       if (x.template_items >= cp.min_items && y.template_items >= cp.min_items) {
-        sim = OverlapCoefficient(x.s->template_sig.Jaccard(y.s->template_sig), x.template_items,
-                                 y.template_items);
+        sim = TemplateOverlap(x.s->template_sig.Jaccard(y.s->template_sig), x.template_items,
+                              y.template_items);
       }
       size_t shared_top = 0;
       for (uint64_t t : x.templates) {

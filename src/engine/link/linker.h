@@ -109,6 +109,11 @@ double Rarity(double n, double common_at) noexcept;
 // |A & B| / min(|A|, |B|) estimated from MinHash Jaccard and set sizes.
 double OverlapCoefficient(double jaccard, double size_a, double size_b) noexcept;
 
+// OverlapCoefficient of two accounts' prompt-template sets from their 32-slot
+// MinHash, or 0 where the sketch cannot resolve it: sets more than 4x apart
+// in size, or a Jaccard below 3 matching slots.
+double TemplateOverlap(double jaccard, double size_a, double size_b) noexcept;
+
 // Synchrony of two accounts' active minutes beyond chance, in [0,1].
 // `jaccard` is the MinHash estimate over the sets of active minutes, `ma`,
 // `mb` their sizes, `span_a`, `span_b` the minutes from each account's first

@@ -135,6 +135,43 @@ TEST(Linker, RarityAndOverlapArithmetic) {
   EXPECT_NEAR(OverlapCoefficient(1.0 / 3, 100, 100), 0.5, 1e-9);
   // A inside B: J = 10/100, overlap 1.
   EXPECT_NEAR(OverlapCoefficient(0.1, 10, 100), 1.0, 1e-9);
+  // The 32-slot template sketch: sizes within 4x and >= 3 matching slots.
+  EXPECT_NEAR(TemplateOverlap(1.0 / 3, 100, 100), 0.5, 1e-9);
+  EXPECT_EQ(TemplateOverlap(1.0 / 32, 5, 300), 0);
+  EXPECT_EQ(TemplateOverlap(0.1, 10, 100), 0);
+  EXPECT_EQ(TemplateOverlap(2.0 / 32, 40, 40), 0);
+  EXPECT_GT(TemplateOverlap(3.0 / 32, 40, 40), 0);
+}
+
+// Online, a new attack account's first five prompts (common templates) read
+// as wholly inside a busy startup account's 300 templates, and with a shared
+// system prompt that pulled the startup's whole team into the campaign.
+TEST(Linker, AFewCommonTemplatesDoNotLinkANewAccountToABusyOne) {
+  World w;
+  Rng r(4);
+  std::vector<uint64_t> pool;
+  for (int k = 0; k < 300; ++k) pool.push_back(r.Next() | 1);
+  auto ob = [&](TimeUs t, uint64_t tmpl, uint64_t subnet) {
+    Observation o = Ob(t, tmpl, subnet);
+    o.features.system_template = 0x5157;
+    return o;
+  };
+  auto& busy = w.Add("busy", {});
+  for (int k = 0; k < 900; ++k) {
+    busy.Update(ob(kStart + k * 30 * kUsPerMinute, pool[static_cast<size_t>(k) % pool.size()],
+                   0x600000000ULL));
+  }
+  for (int a = 0; a < 10; ++a) {
+    auto& fresh = w.Add("fresh" + std::to_string(a), {});
+    for (int k = 0; k < 5; ++k) {
+      fresh.Update(ob(kStart + (k * 97 + 13 + a) * kUsPerMinute,
+                      pool[static_cast<size_t>(r.Below(300))],
+                      0x700000000ULL + static_cast<uint64_t>(a) * 256));
+    }
+  }
+  const LinkResult res = LinkWorld(w);
+  EXPECT_TRUE(res.edges_joined.empty());
+  EXPECT_TRUE(res.components.empty());
 }
 
 }  // namespace

@@ -201,6 +201,8 @@ TEST_F(OnlineSmall, EveryAttackAccountIsEnforcedAndBlocksDoNotMatter) {
   size_t caught = 0;
   for (const std::string& id : *attackers_) caught += enforced_a.count(id);
   EXPECT_EQ(caught, attackers_->size());
+  // No benign account is enforced at any time, not even for one period.
+  for (const std::string& id : enforced_a) EXPECT_TRUE(attackers_->count(id)) << id;
 }
 
 // Several fold threads leave the engine as one does: account states in the
