@@ -20,7 +20,8 @@ RUNS=("$@")
 POLICY=()
 [ -n "${HW_POLICY:-}" ] && POLICY=(--policy "$HW_POLICY")
 failed=0
-printf '%-40s %9s %9s %9s %-28s %s\n' scenario precision recall compl. "worst persona FPR" bars
+printf '%-40s %9s %9s %9s %-28s %-28s %s\n' scenario precision recall compl. "worst persona FPR" \
+  "... with suspicious" bars
 for run in "${RUNS[@]}"; do
   scn="${run%:*}" scale="${run##*:}" out="$WORK/r"
   rm -rf "$out"
@@ -31,15 +32,20 @@ for run in "${RUNS[@]}"; do
   "$BIN" eval --labels "$WORK/l.jsonl" --result "$out" --quiet >/dev/null 2>&1
   python3 - "$out/eval.json" "$scn:$scale" <<'PY' || failed=1
 import json, sys
-v = json.load(open(sys.argv[1]))["views"]["attack"]
+views = json.load(open(sys.argv[1]))["views"]
+v = views["attack"]
 a = v["accounts"]
 compl = min((c["completeness"] for c in v["campaigns"]), default=1.0)
 worst = max(v["personas"], key=lambda p: p["fpr"])
+# Suspicious accounts are held for review (enforcement.yaml throttles them
+# online): the benign ones among them, for information; no bar.
+sus = max(views["attack_or_suspicious"]["personas"], key=lambda p: p["fpr"])
 # persona_enforced judges online runs (replay) only: n/a for analyze.
 ok = all(b["status"] == "pass" or (b["name"] == "persona_enforced" and b["status"] == "n/a")
          for b in v["bars"])
 print(f'{sys.argv[2]:40s} {a["precision"]:9.4f} {a["recall"]:9.4f} {compl:9.4f} '
-      f'{worst["name"] + " " + format(worst["fpr"], ".4f"):28s} {"pass" if ok else "FAIL"}')
+      f'{worst["name"] + " " + format(worst["fpr"], ".4f"):28s} '
+      f'{sus["name"] + " " + format(sus["fpr"], ".4f"):28s} {"pass" if ok else "FAIL"}')
 sys.exit(0 if ok else 1)
 PY
 done
