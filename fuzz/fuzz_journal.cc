@@ -22,18 +22,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   uint64_t last = 0;
   {
-    auto ro = hw::state::Journal::Open(dir, true, false);
+    // The records Open hands over in its checking read are the ones ForEach
+    // reads later.
+    std::string at_open;
+    auto ro = hw::state::Journal::Open(dir, true, false, 0, [&](const hw::state::JournalRecord& r) {
+      at_open += std::to_string(r.seq) + ":" + std::string(r.body);
+      return hw::Status::Ok();
+    });
     if (!ro.ok()) {
       if (ro.status().message().rfind("journal ", 0) != 0) __builtin_trap();
       return 0;
     }
     uint64_t prev = 0;
+    std::string read;
     const hw::Status s = (*ro)->ForEach(0, [&](const hw::state::JournalRecord& r) {
       if (r.seq <= prev) __builtin_trap();
       prev = r.seq;
+      read += std::to_string(r.seq) + ":" + std::string(r.body);
       return hw::Status::Ok();
     });
     if (!s.ok()) __builtin_trap();  // Open checked every record
+    if (read != at_open) __builtin_trap();
     last = (*ro)->last_seq();
     if (last == UINT64_MAX) return 0;  // no sequence number can follow
     if (prev != last) __builtin_trap();
