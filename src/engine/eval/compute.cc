@@ -90,6 +90,8 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
   std::map<GroupKey, Group> groups;
   // Per true campaign: its detected accounts' result rows.
   std::map<std::string, std::vector<const PredRow*>> detected_rows;
+  // Per true campaign: its active accounts' first requests.
+  std::map<std::string, std::vector<TimeUs>> starts;
   AccountMetrics& am = v.accounts;
 
   for (const LabelRow& l : ctx.labels) {
@@ -108,6 +110,7 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
       cm->requests += l.requests;
       if (l.first_seen && (!cm->first_seen || *l.first_seen < *cm->first_seen))
         cm->first_seen = l.first_seen;
+      if (l.first_seen && l.requests > 0) starts[l.campaign].push_back(*l.first_seen);
     } else {
       pm = &personas[l.persona];
       if (pm->name.empty()) pm->name = l.persona;
@@ -227,6 +230,11 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
     }
     if (cm.first_detection && cm.first_seen)
       cm.time_to_detection = *cm.first_detection - *cm.first_seen;
+    if (cm.first_detection) {
+      const std::vector<TimeUs>& st = starts[id];
+      cm.accounts_before_detection =
+          std::count_if(st.begin(), st.end(), [&](TimeUs t) { return t < *cm.first_detection; });
+    }
     if (have_req) cm.requests_before_detection = req;
     v.campaigns.push_back(std::move(cm));
   }

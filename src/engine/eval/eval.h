@@ -99,6 +99,9 @@ struct CampaignMetrics {
   std::optional<TimeUs> first_detection;    // see docs/EVAL.md
   std::optional<TimeUs> time_to_detection;  // first_detection - first_seen
   std::optional<int64_t> requests_before_detection;
+  // Active accounts whose first request came before first_detection: the
+  // accounts that got requests through before the campaign was stopped.
+  std::optional<int64_t> accounts_before_detection;
   BarStatus recall_bar = BarStatus::kNotApplicable;
   BarStatus completeness_bar = BarStatus::kNotApplicable;
 };

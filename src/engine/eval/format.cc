@@ -71,20 +71,21 @@ void AppendView(std::string& out, const ViewReport& v) {
     }
     out += fmt::format(
         "\n{:<{}}  {:<{}}  {:>7}  {:>8}  {:>6}  {:>6}  {:<{}}  {:>9}  {:>6}  {:>6}  "
-        "{:>8}  {:>10}\n",
+        "{:>8}  {:>10}  {:>11}\n",
         "campaign", idw, "kind", kindw, "active", "detected", "recall", "groups", "best", bestw,
-        "in best", "compl.", "purity", "ttd", "req to det");
+        "in best", "compl.", "purity", "ttd", "req to det", "accts to det");
     for (const CampaignMetrics& c : v.campaigns) {
       std::string best = c.best_group.empty() ? "-"
                          : c.best_singleton   ? "(" + c.best_group + ")"
                                               : c.best_group;
       out += fmt::format(
           "{:<{}}  {:<{}}  {:>7}  {:>8}  {:>6}  {:>6}  {:<{}}  {:>9}  {:>6}  {:>6}  {:>8}  "
-          "{:>10}\n",
+          "{:>10}  {:>11}\n",
           c.id, idw, c.kind, kindw, c.active, c.detected, Fixed(c.recall).substr(0, 6),
           c.predicted_groups, best, bestw, fmt::format("{}/{}", c.best_shared, c.best_size),
           Fixed(c.completeness).substr(0, 6), Fixed(c.purity).substr(0, 6),
-          Duration(c.time_to_detection), Opt(c.requests_before_detection));
+          Duration(c.time_to_detection), Opt(c.requests_before_detection),
+          Opt(c.accounts_before_detection));
     }
   }
   if (!v.personas.empty()) {
@@ -180,6 +181,12 @@ void WriteView(JsonWriter& w, const ViewReport& v) {
     w.Key("requests_before_detection");
     if (c.requests_before_detection) {
       w.Int(*c.requests_before_detection);
+    } else {
+      w.Null();
+    }
+    w.Key("accounts_before_detection");
+    if (c.accounts_before_detection) {
+      w.Int(*c.accounts_before_detection);
     } else {
       w.Null();
     }

@@ -362,15 +362,20 @@ TEST(EvalCompute, TimeToDetection) {
   EXPECT_EQ(*c1.first_detection, t0 + 2 * kUsPerHour + 30 * kUsPerMinute);
   EXPECT_EQ(*c1.time_to_detection, 2 * kUsPerHour + 30 * kUsPerMinute);
   EXPECT_EQ(*c1.requests_before_detection, 150);
+  // a2 (09:00) and a1 (10:00) started before 11:30, a3 (11:00) too.
+  EXPECT_EQ(*c1.accounts_before_detection, 3);
   const CampaignMetrics& c2 = Campaign(r.attack, "c2");
   EXPECT_EQ(*c2.first_seen, t0 + kUsPerDay);
   EXPECT_EQ(*c2.time_to_detection, 45 * kUsPerMinute);
   EXPECT_EQ(*c2.requests_before_detection, 80);
+  // d1 started a day in, d2 an hour later: after 45 minutes only d1 had.
+  EXPECT_EQ(*c2.accounts_before_detection, 1);
   const CampaignMetrics& c3 = Campaign(r.attack, "c3");  // detected, no times
   EXPECT_EQ(c3.detected, 1);
   EXPECT_FALSE(c3.first_detection.has_value());
   EXPECT_FALSE(c3.time_to_detection.has_value());
   EXPECT_FALSE(c3.requests_before_detection.has_value());
+  EXPECT_FALSE(c3.accounts_before_detection.has_value());
   // With suspicious positive a3 would count, but it is benign: unchanged.
   EXPECT_EQ(*Campaign(r.attack_or_suspicious, "c1").requests_before_detection, 150);
 
