@@ -231,9 +231,11 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
     if (cm.first_detection && cm.first_seen)
       cm.time_to_detection = *cm.first_detection - *cm.first_seen;
     if (cm.first_detection) {
+      // A copy: clang 14 cannot capture a structured binding (cm).
+      const TimeUs detected_at = *cm.first_detection;
       const std::vector<TimeUs>& st = starts[id];
       cm.accounts_before_detection =
-          std::count_if(st.begin(), st.end(), [&](TimeUs t) { return t < *cm.first_detection; });
+          std::count_if(st.begin(), st.end(), [&](TimeUs t) { return t < detected_at; });
     }
     if (have_req) cm.requests_before_detection = req;
     v.campaigns.push_back(std::move(cm));
