@@ -53,6 +53,24 @@ BarStatus AtLeast(const Ratio& r, double target) {
   return *r >= target ? BarStatus::kPass : BarStatus::kFail;
 }
 
+BarStatus AtMost(const Ratio& r, double target) {
+  if (!r) return BarStatus::kNotApplicable;
+  return *r <= target ? BarStatus::kPass : BarStatus::kFail;
+}
+
+// Folds one campaign's or persona's figure into a bar over all of them: the
+// worst value (the lowest, or with `higher_is_worse` the highest) and who
+// holds it, who fails, and fail over pass over n/a.
+void Fold(Bar* bar, const Ratio& value, BarStatus status, const std::string& who,
+          bool higher_is_worse) {
+  if (value && (!bar->value || (higher_is_worse ? *value > *bar->value : *value < *bar->value))) {
+    bar->value = value;
+    bar->worst = who;
+  }
+  if (status == BarStatus::kFail) bar->failing.push_back(who);
+  if (status != BarStatus::kNotApplicable && bar->status != BarStatus::kFail) bar->status = status;
+}
+
 // A predicted group: a predicted campaign id, or a singleton (a positive
 // account without a campaign, keyed by its account id). Named groups order
 // before singletons.
@@ -242,13 +260,9 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
   }
   for (auto& [name, pm] : personas) {
     pm.fpr = Divide(pm.flagged, pm.active);
-    if (pm.fpr) pm.bar = *pm.fpr <= t.persona_fpr ? BarStatus::kPass : BarStatus::kFail;
-    if (pm.enforced) {
-      pm.enforced_share = Divide(*pm.enforced, pm.active);
-      if (pm.enforced_share) {
-        pm.enforced_bar = *pm.enforced_share <= t.persona_fpr ? BarStatus::kPass : BarStatus::kFail;
-      }
-    }
+    pm.bar = AtMost(pm.fpr, t.persona_fpr);
+    if (pm.enforced) pm.enforced_share = Divide(*pm.enforced, pm.active);
+    pm.enforced_bar = AtMost(pm.enforced_share, t.persona_fpr);
     v.personas.push_back(std::move(pm));
   }
 
@@ -276,22 +290,6 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
           "",
           BarStatus::kNotApplicable,
           {}};
-  for (const CampaignMetrics& cm : v.campaigns) {
-    if (cm.recall && (!crecall.value || *cm.recall < *crecall.value)) {
-      crecall.value = cm.recall;
-      crecall.worst = cm.id;
-    }
-    if (cm.recall_bar == BarStatus::kFail) crecall.failing.push_back(cm.id);
-    if (cm.recall_bar != BarStatus::kNotApplicable && crecall.status != BarStatus::kFail)
-      crecall.status = cm.recall_bar;
-    if (cm.completeness && (!complete.value || *cm.completeness < *complete.value)) {
-      complete.value = cm.completeness;
-      complete.worst = cm.id;
-    }
-    if (cm.completeness_bar == BarStatus::kFail) complete.failing.push_back(cm.id);
-    if (cm.completeness_bar != BarStatus::kNotApplicable && complete.status != BarStatus::kFail)
-      complete.status = cm.completeness_bar;
-  }
   // The FPR target applied to accounts enforced at any time of an online run:
   // a benign account throttled for hours and lifted again was still hurt.
   Bar enforced{"persona_enforced",
@@ -300,20 +298,13 @@ ViewReport ComputeView(const Context& ctx, bool suspicious_positive) {
                "",
                BarStatus::kNotApplicable,
                {}};
+  for (const CampaignMetrics& cm : v.campaigns) {
+    Fold(&crecall, cm.recall, cm.recall_bar, cm.id, false);
+    Fold(&complete, cm.completeness, cm.completeness_bar, cm.id, false);
+  }
   for (const PersonaMetrics& pm : v.personas) {
-    if (pm.enforced_share && (!enforced.value || *pm.enforced_share > *enforced.value)) {
-      enforced.value = pm.enforced_share;
-      enforced.worst = pm.name;
-    }
-    if (pm.enforced_bar == BarStatus::kFail) enforced.failing.push_back(pm.name);
-    if (pm.enforced_bar != BarStatus::kNotApplicable && enforced.status != BarStatus::kFail)
-      enforced.status = pm.enforced_bar;
-    if (pm.fpr && (!fpr.value || *pm.fpr > *fpr.value)) {
-      fpr.value = pm.fpr;
-      fpr.worst = pm.name;
-    }
-    if (pm.bar == BarStatus::kFail) fpr.failing.push_back(pm.name);
-    if (pm.bar != BarStatus::kNotApplicable && fpr.status != BarStatus::kFail) fpr.status = pm.bar;
+    Fold(&fpr, pm.fpr, pm.bar, pm.name, true);
+    Fold(&enforced, pm.enforced_share, pm.enforced_bar, pm.name, true);
   }
   v.bars = {std::move(precision), std::move(recall), std::move(crecall),
             std::move(complete),  std::move(fpr),    std::move(enforced)};
@@ -351,9 +342,9 @@ EvalReport Compute(const std::vector<LabelRow>& labels, const std::vector<PredRo
       ++r.inactive;
     }
   }
+  r.detection_times = ctx.online;
   for (const PredRow& p : accounts) {
     if (!ctx.labelled_ids.count(p.user_id)) ++r.unlabelled;
-    if (p.first_flagged) r.detection_times = true;
   }
   for (const PredCampaign& c : campaigns) {
     if (c.first_detection) r.detection_times = true;

@@ -127,6 +127,15 @@ void WriteRatio(JsonWriter& w, std::string_view key, const Ratio& r) {
   }
 }
 
+void WriteCount(JsonWriter& w, std::string_view key, const std::optional<int64_t>& n) {
+  w.Key(key);
+  if (n) {
+    w.Int(*n);
+  } else {
+    w.Null();
+  }
+}
+
 void WriteView(JsonWriter& w, const ViewReport& v) {
   w.BeginObject();
   w.Key("positive").BeginArray().String("attack");
@@ -178,18 +187,8 @@ void WriteView(JsonWriter& w, const ViewReport& v) {
     } else {
       w.Null();
     }
-    w.Key("requests_before_detection");
-    if (c.requests_before_detection) {
-      w.Int(*c.requests_before_detection);
-    } else {
-      w.Null();
-    }
-    w.Key("accounts_before_detection");
-    if (c.accounts_before_detection) {
-      w.Int(*c.accounts_before_detection);
-    } else {
-      w.Null();
-    }
+    WriteCount(w, "requests_before_detection", c.requests_before_detection);
+    WriteCount(w, "accounts_before_detection", c.accounts_before_detection);
     w.Key("recall_bar").String(BarStatusName(c.recall_bar));
     w.Key("completeness_bar").String(BarStatusName(c.completeness_bar));
     w.EndObject();
@@ -203,12 +202,7 @@ void WriteView(JsonWriter& w, const ViewReport& v) {
     w.Key("flagged").Int(p.flagged);
     WriteRatio(w, "fpr", p.fpr);
     w.Key("bar").String(BarStatusName(p.bar));
-    w.Key("enforced");
-    if (p.enforced) {
-      w.Int(*p.enforced);
-    } else {
-      w.Null();
-    }
+    WriteCount(w, "enforced", p.enforced);
     WriteRatio(w, "enforced_share", p.enforced_share);
     w.Key("enforced_bar").String(BarStatusName(p.enforced_bar));
     w.EndObject();
