@@ -97,11 +97,14 @@ Parsed ParseSegment(std::string_view data, uint64_t* last_seq,
       p.why = "not a journal record (bad magic)";
       break;
     }
-    const uint64_t payload = uint64_t{position_bytes} + body_bytes;
-    if (payload > left - kHeaderBytes) {
+    // Each length against what is left, never their sum: a damaged body
+    // length near 2^64 would wrap the sum past the check.
+    const size_t room = left - kHeaderBytes;
+    if (position_bytes > room || body_bytes > room - position_bytes) {
       p.why = "record cut short";
       break;
     }
+    const size_t payload = position_bytes + static_cast<size_t>(body_bytes);
     const std::string_view position = data.substr(off + kHeaderBytes, position_bytes);
     const std::string_view body =
         data.substr(off + kHeaderBytes + position_bytes, static_cast<size_t>(body_bytes));
@@ -118,7 +121,7 @@ Parsed ParseSegment(std::string_view data, uint64_t* last_seq,
       if (!fn_status->ok()) break;
     }
     *last_seq = seq;
-    off += kHeaderBytes + static_cast<size_t>(payload);
+    off += kHeaderBytes + payload;
     p.valid = off;
   }
   return p;

@@ -106,6 +106,28 @@ TEST(Journal, ATornLastRecordIsCutOffAndAppendsGoOnAfterIt) {
   EXPECT_EQ(r[2], "3||after\n");
 }
 
+// Lengths whose sum wraps past 2^64 (the fuzz find of 2026-12-03, kept in
+// tests/fuzz_regressions/journal/wrapped_lengths.hwj) read as a torn record,
+// not as a record that fits.
+TEST(Journal, LengthsThatWrapWhenAddedAreATornRecord) {
+  const std::string dir = TempDir("wrapped");
+  std::filesystem::create_directories(dir);
+  std::string header = "HWJ1";
+  const auto put = [&](uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) header.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
+  put(0x10000, 4);                // position bytes
+  put(0xffffffffffff0000ULL, 8);  // body bytes: the sum with the above is 0
+  put(1, 8);                      // sequence number
+  put(0, 8);                      // checksum
+  const std::string bytes = header + std::string(79, 'x');
+  std::ofstream(dir + "/00000000000000000001.hwj", std::ios::binary) << bytes;
+  auto ro = Journal::Open(dir, true, false);
+  ASSERT_TRUE(ro.ok()) << ro.status().message();
+  EXPECT_EQ((*ro)->torn_bytes(), bytes.size());
+  EXPECT_TRUE(Read(**ro).empty());
+}
+
 TEST(Journal, DamageBeforeTheLastSegmentIsAnErrorNamingFileAndByte) {
   const std::string dir = TempDir("damage"), other = TempDir("damage_other");
   {
