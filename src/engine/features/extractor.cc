@@ -26,18 +26,20 @@ FeatureExtractor::FeatureExtractor(const RulePack& pack) : pack_(pack) {
 
 FeatureExtractor::~FeatureExtractor() { hs_free_scratch(scratch_); }
 
-int FeatureExtractor::OnMatch(unsigned id, unsigned long long /*from*/, unsigned long long /*to*/,
+int FeatureExtractor::OnMatch(unsigned id, unsigned long long /*from*/, unsigned long long to,
                               unsigned /*flags*/, void* ctx) {
-  static_cast<FeatureExtractor*>(ctx)->Accumulate(id);
+  static_cast<FeatureExtractor*>(ctx)->Accumulate(id, static_cast<size_t>(to));
   return 0;
 }
 
-void FeatureExtractor::Accumulate(unsigned id) noexcept {
-  const CompiledRule& r = pack_.rules()[id];
+void FeatureExtractor::Accumulate(unsigned id, size_t end) noexcept {
+  const CompiledExpression& x = pack_.expressions()[id];
+  const CompiledRule& r = pack_.rules()[x.rule];
   if (r.scope != Scope::kAny && r.scope != scanning_) return;
-  uint64_t& word = seen_[id / 64];
-  const uint64_t bit = uint64_t{1} << (id % 64);
+  uint64_t& word = seen_[x.rule / 64];
+  const uint64_t bit = uint64_t{1} << (x.rule % 64);
   if (word & bit) return;
+  if (x.boundary_at_end && !WordBoundaryAt(part_, end)) return;
   word |= bit;
   scores_[slot_of_category_[r.category]] += r.weight * factor_;
 }
@@ -50,6 +52,7 @@ void FeatureExtractor::Scan(std::string_view text, Scope scope, float factor) no
   auto scan = [&](std::string_view part) {
     const auto len =
         static_cast<unsigned>(std::min<size_t>(part.size(), std::numeric_limits<unsigned>::max()));
+    part_ = part.substr(0, len);
     hs_scan(pack_.database(), part.data(), len, 0, scratch_, &FeatureExtractor::OnMatch, this);
   };
   if (scope != Scope::kPrompt || text.size() <= kScanHead + kScanTail) {

@@ -55,7 +55,8 @@ class FeatureExtractor {
   static constexpr size_t kSystemSets = 1024;
 
   void Scan(std::string_view text, Scope scope, float factor) noexcept;
-  void Accumulate(unsigned id) noexcept;
+  // Expression `id` matched, ending at byte `end` of the part being scanned.
+  void Accumulate(unsigned id, size_t end) noexcept;
   static int OnMatch(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
                      void* ctx);
 
@@ -67,6 +68,7 @@ class FeatureExtractor {
   std::array<float, 2 * kMaxCategories> scores_{};
   Scope scanning_ = Scope::kAny;
   float factor_ = 1;
+  std::string_view part_;  // the bytes being scanned: match ends are offsets into it
   // Rules already counted for the text being scanned, so that a rule
   // matching both the head and the tail of a long prompt counts once.
   std::vector<uint64_t> seen_;

@@ -192,6 +192,117 @@ PackSpec Collect(const YAML::Node& root) {
   return spec;
 }
 
+// Hyperscan flags of a rule: ^ and $ match at line breaks. Not
+// HS_FLAG_SINGLEMATCH: the scanner counts each rule once per text anyway,
+// reports are few (about 8 per prompt), the flag made the scan slower, and
+// the final-\b check needs every match end.
+unsigned FlagsOf(const RuleSpec& r) {
+  return HS_FLAG_MULTILINE | (r.case_sensitive ? 0u : static_cast<unsigned>(HS_FLAG_CASELESS));
+}
+
+// Whether Hyperscan parses `expression`, and the fewest bytes it matches.
+bool ExpressionInfo(const std::string& expression, unsigned flags, unsigned* min_width) {
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_expression_info(expression.c_str(), flags, &info, &err) != HS_SUCCESS) {
+    hs_free_compile_error(err);
+    return false;
+  }
+  *min_width = info->min_width;
+  std::free(info);  // allocated by Hyperscan's default (malloc) allocator
+  return true;
+}
+
+// A pattern's top-level alternatives ("a\b|b\b" -> "a\b", "b\b"), each of
+// which then counts for the rule, or the pattern whole when a split is not
+// plainly the same: inline options ("(?i)" reaches into the alternatives
+// after it), \Q...\E quoting, \c control escapes, unbalanced brackets, an
+// empty alternative, or an alternative Hyperscan does not parse on its own.
+std::vector<std::string> TopLevelAlternatives(const std::string& p, unsigned flags) {
+  std::vector<std::string> whole{p};
+  if (p.find("(?") != std::string::npos || p.find("\\Q") != std::string::npos ||
+      p.find("\\c") != std::string::npos) {
+    return whole;
+  }
+  std::vector<std::string> out;
+  int depth = 0;
+  bool in_class = false;
+  size_t start = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      ++i;  // an escaped character, in or out of a class
+    } else if (in_class) {
+      if (c == ']') {
+        in_class = false;
+      } else if (c == '[' && i + 1 < p.size() && p[i + 1] == ':') {
+        const size_t end = p.find(":]", i + 2);  // [:alpha:]
+        if (end == std::string::npos) return whole;
+        i = end + 1;
+      }
+    } else if (c == '[') {
+      in_class = true;
+      if (i + 1 < p.size() && p[i + 1] == '^') ++i;
+      if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // "[]...]": a literal ]
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (--depth < 0) return whole;
+    } else if (c == '|' && depth == 0) {
+      out.push_back(p.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  if (depth != 0 || in_class) return whole;
+  out.push_back(p.substr(start));
+  if (out.size() == 1) return out;
+  unsigned width = 0;
+  for (const std::string& a : out) {
+    if (a.empty() || !ExpressionInfo(a, flags, &width)) return whole;
+  }
+  return out;
+}
+
+// True when `e` ends in \b (the backslash itself not escaped).
+bool EndsInWordBoundary(const std::string& e) {
+  if (e.size() < 2 || e.back() != 'b') return false;
+  size_t slashes = 0;
+  for (size_t i = e.size() - 1; i > 0 && e[i - 1] == '\\'; --i) ++slashes;
+  return slashes % 2 == 1;
+}
+
+// The database's expressions, derived from the specs alone, so that a
+// prebuilt database of the same YAML has the same ids.
+struct Expressions {
+  std::vector<std::string> text;
+  std::vector<unsigned> flags;
+  std::vector<CompiledExpression> compiled;
+};
+
+Expressions Expand(const PackSpec& spec) {
+  Expressions out;
+  for (size_t i = 0; i < spec.rules.size(); ++i) {
+    const unsigned flags = FlagsOf(spec.rules[i]);
+    for (std::string& a : TopLevelAlternatives(spec.rules[i].pattern, flags)) {
+      CompiledExpression c{static_cast<uint32_t>(i), false};
+      unsigned width = 0;
+      if (EndsInWordBoundary(a)) {
+        // Kept when the rest could match nothing at all: Hyperscan refuses
+        // an expression that matches the empty text.
+        std::string cut = a.substr(0, a.size() - 2);
+        if (ExpressionInfo(cut, flags, &width) && width > 0) {
+          a = std::move(cut);
+          c.boundary_at_end = true;
+        }
+      }
+      out.text.push_back(std::move(a));
+      out.flags.push_back(flags);
+      out.compiled.push_back(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 // Compiler: specs to the immutable pack with its Hyperscan database.
@@ -222,39 +333,41 @@ class RulePackBuilder {
   static std::unique_ptr<RulePack> Compile(PackSpec spec, std::string_view prebuilt = {}) {
     if (hs_valid_platform() != HS_SUCCESS)
       throw RuleError(0, "platform", "Hyperscan needs a CPU with SSSE3");
-    if (hs_database_t* db = Deserialize(prebuilt)) return Finish(std::move(spec), db, true);
+    Expressions ex = Expand(spec);
+    if (hs_database_t* db = Deserialize(prebuilt)) {
+      return Finish(std::move(spec), std::move(ex.compiled), db, true);
+    }
     std::vector<const char*> exprs;
-    std::vector<unsigned> flags, ids;
-    for (size_t i = 0; i < spec.rules.size(); ++i) {
-      const RuleSpec& r = spec.rules[i];
-      exprs.push_back(r.pattern.c_str());
-      // Each pattern counts once per text; ^ and $ match at line breaks.
-      flags.push_back(HS_FLAG_SINGLEMATCH | HS_FLAG_MULTILINE |
-                      (r.case_sensitive ? 0u : static_cast<unsigned>(HS_FLAG_CASELESS)));
+    std::vector<unsigned> ids;
+    for (size_t i = 0; i < ex.text.size(); ++i) {
+      exprs.push_back(ex.text[i].c_str());
       ids.push_back(static_cast<unsigned>(i));
     }
     hs_database_t* db = nullptr;
     hs_compile_error_t* err = nullptr;
-    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(),
+    if (hs_compile_multi(exprs.data(), ex.flags.data(), ids.data(),
                          static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &db,
                          &err) != HS_SUCCESS) {
       const int idx = err ? err->expression : -1;
       const std::string msg = err && err->message ? err->message : "unknown error";
       hs_free_compile_error(err);
-      if (idx >= 0 && static_cast<size_t>(idx) < spec.rules.size()) {
-        const RuleSpec& r = spec.rules[static_cast<size_t>(idx)];
+      if (idx >= 0 && static_cast<size_t>(idx) < ex.compiled.size()) {
+        const RuleSpec& r = spec.rules[ex.compiled[static_cast<size_t>(idx)].rule];
         throw RuleError(r.line, "bad-pattern",
                         "category '" + spec.categories[r.category].name + "': pattern '" +
                             r.pattern + "' does not compile: " + msg);
       }
       throw RuleError(0, "bad-pattern", "rule pack does not compile: " + msg);
     }
-    return Finish(std::move(spec), db, false);
+    return Finish(std::move(spec), std::move(ex.compiled), db, false);
   }
 
  private:
-  static std::unique_ptr<RulePack> Finish(PackSpec spec, hs_database_t* db, bool prebuilt) {
+  static std::unique_ptr<RulePack> Finish(PackSpec spec,
+                                          std::vector<CompiledExpression> expressions,
+                                          hs_database_t* db, bool prebuilt) {
     std::unique_ptr<RulePack> pack(new RulePack());
+    pack->expressions_ = std::move(expressions);
     pack->prebuilt_ = prebuilt;
     pack->name_ = std::move(spec.name);
     pack->version_ = spec.version;
@@ -262,7 +375,7 @@ class RulePackBuilder {
     pack->db_ = db;
     for (RuleSpec& r : spec.rules) {
       pack->rules_.push_back(CompiledRule{r.category, r.scope, static_cast<float>(r.weight), r.line,
-                                          std::move(r.pattern)});
+                                          std::move(r.pattern), r.case_sensitive});
     }
     return pack;
   }

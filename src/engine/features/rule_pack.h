@@ -10,6 +10,7 @@
 // scans with its own scratch (FeatureExtractor).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,14 +43,38 @@ struct Category {
   int line = 0;
 };
 
-// One compiled rule: Hyperscan pattern id i is rules()[i].
+// One compiled rule, as written in the pack.
 struct CompiledRule {
   uint16_t category = 0;  // index into categories()
   Scope scope = Scope::kAny;
   float weight = 1;
   int line = 0;
   std::string pattern;
+  bool case_sensitive = false;
 };
+
+// One expression of the Hyperscan database (its id is its index in
+// RulePack::expressions()): a rule's pattern, or one top-level alternative of
+// it. A final \b is taken off an expression and checked by the scanner
+// instead (WordBoundaryAt at the end of each match): Hyperscan scans about a
+// quarter faster without it, and the rule matches exactly the same texts.
+struct CompiledExpression {
+  uint32_t rule = 0;  // index into RulePack::rules()
+  bool boundary_at_end = false;
+};
+
+// Hyperscan's \b at `end` of `text`: one side a word character
+// ([0-9A-Za-z_], ASCII only, as Hyperscan without HS_FLAG_UCP), the other
+// not; outside the text counts as not.
+inline bool WordBoundaryAt(std::string_view text, size_t end) noexcept {
+  const auto word = [](unsigned char c) noexcept {
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+  };
+  const bool before =
+      end > 0 && end <= text.size() && word(static_cast<unsigned char>(text[end - 1]));
+  const bool after = end < text.size() && word(static_cast<unsigned char>(text[end]));
+  return before != after;
+}
 
 class RulePack {
  public:
@@ -82,6 +107,7 @@ class RulePack {
   int version() const noexcept { return version_; }
   const std::vector<Category>& categories() const noexcept { return categories_; }
   const std::vector<CompiledRule>& rules() const noexcept { return rules_; }
+  const std::vector<CompiledExpression>& expressions() const noexcept { return expressions_; }
   // Category names of one kind, by bit index.
   std::vector<std::string> Names(CategoryKind kind) const;
   // Index into categories() by kind and bit.
@@ -96,6 +122,7 @@ class RulePack {
   int version_ = 1;
   std::vector<Category> categories_;
   std::vector<CompiledRule> rules_;
+  std::vector<CompiledExpression> expressions_;
   hs_database* db_ = nullptr;
   bool prebuilt_ = false;
 };

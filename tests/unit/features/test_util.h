@@ -24,6 +24,15 @@ inline const RulePack& DefaultPack() {
   return *pack;
 }
 
+// A pack's YAML up to the patterns of its one category, a frame named a.
+inline constexpr char kOneFramePackHead[] =
+    "version: 1\n"
+    "name: t\n"
+    "categories:\n"
+    "  - name: a\n"
+    "    kind: frame\n"
+    "    patterns:\n";
+
 inline Event PromptEvent(std::string_view prompt, std::string_view system = {},
                          uint16_t tool_definitions = 0) {
   Event ev;
