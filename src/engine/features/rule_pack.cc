@@ -216,12 +216,13 @@ bool ExpressionInfo(const std::string& expression, unsigned flags, unsigned* min
 // A pattern's top-level alternatives ("a\b|b\b" -> "a\b", "b\b"), each of
 // which then counts for the rule, or the pattern whole when a split is not
 // plainly the same: inline options ("(?i)" reaches into the alternatives
-// after it), \Q...\E quoting, \c control escapes, unbalanced brackets, an
-// empty alternative, or an alternative Hyperscan does not parse on its own.
+// after it) and verbs ("(*UTF8)"), \Q...\E quoting, \c control escapes,
+// unbalanced brackets, an empty alternative, or an alternative Hyperscan does
+// not parse on its own.
 std::vector<std::string> TopLevelAlternatives(const std::string& p, unsigned flags) {
   std::vector<std::string> whole{p};
-  if (p.find("(?") != std::string::npos || p.find("\\Q") != std::string::npos ||
-      p.find("\\c") != std::string::npos) {
+  if (p.find("(?") != std::string::npos || p.find("(*") != std::string::npos ||
+      p.find("\\Q") != std::string::npos || p.find("\\c") != std::string::npos) {
     return whole;
   }
   std::vector<std::string> out;
