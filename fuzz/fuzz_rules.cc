@@ -1,7 +1,9 @@
 // libFuzzer harness: the rule pack loader must reject any text with a coded
 // `fuzz.yaml:<line>: <code>: ` Status, never crash, hang or throw; a pack it
 // accepts must scan any text (the input itself, as prompt and system prompt,
-// with and without tools) without failing.
+// with and without tools) without failing, and its database (patterns split
+// into alternatives, a final \b checked by the scanner) must match the same
+// rules on the input as its patterns compiled whole.
 // tests/unit/features/fuzz_regressions_test.cc replays
 // tests/fuzz_regressions/rules/ through the same checks.
 #include <cstddef>
@@ -14,6 +16,7 @@
 #include "engine/common/event.h"
 #include "engine/features/extractor.h"
 #include "engine/features/rule_pack.h"
+#include "whole_patterns.h"  // tests/unit/features
 
 namespace {
 
@@ -66,6 +69,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (const hw::features::Category& c : p.categories()) {
     if (&p.ByBit(c.kind, c.bit) != &c) std::abort();
+  }
+  // Whole patterns may fail to compile together where their parts did not
+  // (Hyperscan's size limits): then there is nothing to compare.
+  const hw::features::testing::WholePatterns whole(p);
+  if (whole.error().empty() && whole.Matches(text) != hw::features::testing::PackMatches(p, text)) {
+    std::fprintf(stderr, "split pack and whole patterns disagree\n");
+    std::abort();
   }
   return 0;
 }

@@ -1,10 +1,8 @@
 // The Hyperscan database's expressions (RulePack::expressions()): a rule cut
 // into its top-level alternatives, each without a final \b that the scanner
 // checks instead (WordBoundaryAt), matches exactly the texts that its pattern
-// compiled whole matches. The reference here compiles each pattern whole with
-// HS_FLAG_SINGLEMATCH, as the pack was compiled before 2026-12-03.
+// compiled whole matches (the oracle: whole_patterns.h).
 #include <gtest/gtest.h>
-#include <hs.h>
 
 #include <array>
 #include <cstdint>
@@ -18,85 +16,13 @@
 #include "engine/features/rule_pack.h"
 #include "engine/sim/grammar.h"
 #include "test_util.h"
+#include "whole_patterns.h"
 
 namespace hw::features {
 namespace {
 
-using Rules = std::set<uint32_t>;
-
-struct Collect {
-  const RulePack* pack = nullptr;  // null: ids are rule indexes
-  std::string_view text;
-  Rules rules;
-};
-
-int OnMatch(unsigned id, unsigned long long /*from*/, unsigned long long to, unsigned /*flags*/,
-            void* ctx) {
-  auto* c = static_cast<Collect*>(ctx);
-  if (c->pack == nullptr) {
-    c->rules.insert(id);
-    return 0;
-  }
-  const CompiledExpression& x = c->pack->expressions()[id];
-  if (!x.boundary_at_end || WordBoundaryAt(c->text, static_cast<size_t>(to))) {
-    c->rules.insert(x.rule);
-  }
-  return 0;
-}
-
-// The rules of `pack` that match `text`, from its own database.
-Rules PackMatches(const RulePack& pack, std::string_view text) {
-  hs_scratch_t* scratch = nullptr;
-  EXPECT_EQ(hs_alloc_scratch(pack.database(), &scratch), HS_SUCCESS);
-  Collect c{&pack, text, {}};
-  hs_scan(pack.database(), text.data(), static_cast<unsigned>(text.size()), 0, scratch, OnMatch,
-          &c);
-  hs_free_scratch(scratch);
-  return c.rules;
-}
-
-// Each rule's pattern compiled whole, one expression per rule.
-class Reference {
- public:
-  explicit Reference(const RulePack& pack) {
-    std::vector<const char*> exprs;
-    std::vector<unsigned> flags, ids;
-    for (size_t i = 0; i < pack.rules().size(); ++i) {
-      exprs.push_back(pack.rules()[i].pattern.c_str());
-      flags.push_back(
-          HS_FLAG_SINGLEMATCH | HS_FLAG_MULTILINE |
-          (pack.rules()[i].case_sensitive ? 0u : static_cast<unsigned>(HS_FLAG_CASELESS)));
-      ids.push_back(static_cast<unsigned>(i));
-    }
-    hs_compile_error_t* err = nullptr;
-    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(),
-                         static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr, &db_,
-                         &err) != HS_SUCCESS) {
-      ADD_FAILURE() << (err ? err->message : "compile failed");
-      hs_free_compile_error(err);
-      return;
-    }
-    hs_alloc_scratch(db_, &scratch_);
-  }
-  ~Reference() {
-    hs_free_scratch(scratch_);
-    hs_free_database(db_);
-  }
-  Reference(const Reference&) = delete;
-  Reference& operator=(const Reference&) = delete;
-
-  Rules Matches(std::string_view text) const {
-    Collect c{nullptr, text, {}};
-    if (db_ != nullptr) {
-      hs_scan(db_, text.data(), static_cast<unsigned>(text.size()), 0, scratch_, OnMatch, &c);
-    }
-    return c.rules;
-  }
-
- private:
-  hs_database_t* db_ = nullptr;
-  hs_scratch_t* scratch_ = nullptr;
-};
+using testing::PackMatches;
+using testing::Rules;
 
 std::string Show(const Rules& r) {
   std::string s;
@@ -112,7 +38,8 @@ TEST(Expressions, DefaultPackMatchesWhatItsWholePatternsMatch) {
   EXPECT_GT(cut, 60u);
   EXPECT_GT(pack.expressions().size(), 2 * pack.rules().size());
 
-  const Reference reference(pack);
+  const testing::WholePatterns reference(pack);
+  ASSERT_EQ(reference.error(), "");
   std::vector<std::string> texts = {
       "step by step",  "Think step-by-step.",
       "step by steps", "the end",
@@ -202,7 +129,8 @@ TEST(Expressions, SplitsAndCutsOnlyWhereTheMeaningStays) {
                                                        {5, true}, {5, true},  {6, true}};
   EXPECT_EQ(layout, want);
 
-  const Reference reference(pack);
+  const testing::WholePatterns reference(pack);
+  ASSERT_EQ(reference.error(), "");
   for (const std::string t :
        {"foo", "food", "a foo.", "barn", "a\\b", "ab",       "c++x",       "c++ x",
         "c++", "X",    "xa",     "yz",   "pr",   "qr.",      "prs",        "|s",

@@ -14,6 +14,7 @@
 #include "engine/common/event.h"
 #include "engine/features/extractor.h"
 #include "engine/features/rule_pack.h"
+#include "whole_patterns.h"
 
 namespace hw::features {
 namespace {
@@ -43,6 +44,10 @@ void ScanWith(const RulePack& pack, const std::string& text) {
   ex.Extract(ev, &rf);
   if (rf.primary_capability != kNoCategory) {
     EXPECT_TRUE(rf.capability_bits & (1u << rf.primary_capability));
+  }
+  const testing::WholePatterns whole(pack);
+  if (whole.error().empty()) {
+    EXPECT_EQ(whole.Matches(text), testing::PackMatches(pack, text));
   }
 }
 
