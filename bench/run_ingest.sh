@@ -10,6 +10,7 @@
 #
 #   bench/run_ingest.sh [scale]     (default 0.005: about 1.1M events)
 #   HW_BIN=path  HW_BENCH_STATE=0 (no state store)  HW_BENCH_CHECKS=0 (no wrk)
+#   HW_BENCH_CHECKPOINT_BYTES=N: state.checkpoint_bytes (default: serve's)
 #   HW_BENCH_CLIENTS=N: N clients post at once, each on its own keep-alive
 #   connection, batch k from client k mod N (default 1). One client waits
 #   for each answer before it sends the next batch, so serve idles while the
@@ -66,7 +67,7 @@ EVENTS=$(wc -l <"$WORK/events.jsonl"); BYTES=$(stat -c %s "$WORK/events.jsonl")
 echo "== input: feb2026 scale $SCALE: $EVENTS events, $((BYTES / 1048576)) MiB$([ "$PACE" != 0 ] && echo ", event time re-stamped to $PACE events/s")"
 
 STATE_YAML=""
-[ "$STATE" = 1 ] && STATE_YAML="state: {dir: state}"
+[ "$STATE" = 1 ] && STATE_YAML="state: {dir: state${HW_BENCH_CHECKPOINT_BYTES:+, checkpoint_bytes: $HW_BENCH_CHECKPOINT_BYTES}}"
 ingest_serve_yaml "$STATE_YAML"
 "$BIN" serve --config "$WORK/serve.yaml" 2>"$WORK/serve.log" &
 SERVE_PID=$!
@@ -170,5 +171,8 @@ print("serve CPU while posting: %.2f s (%.1f us per event, %.2f cores)" % (c1 - 
 if pace:
     print("kept pace: %s (latest batch posted %.3f s after its due time)" % ("yes" if late < 0.5 else "NO", late))
 print("nginx floor (same clients, same batches): %.0f events/s, %.0f MB/s" % (ev / ns, by / ns / 1e6))
-print("ratio: %.2f of the floor; bar >= 200000 events/s: %s" % (ns / hs, "yes" if ev / hs >= 200000 else "NO"))
+# Paced, the rate cannot exceed the pace: keeping a pace of 200k or more is
+# the bar met.
+met = ev / hs >= 200000 or (pace >= 200000 and late < 0.5)
+print("ratio: %.2f of the floor; bar >= 200000 events/s: %s" % (ns / hs, "yes" if met else "NO"))
 PY
