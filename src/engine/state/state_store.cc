@@ -333,27 +333,38 @@ Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
                              changes.response_ids.size() * 8));
   }
   // Seen-id lists older than those covering the filter's window go.
-  uint64_t covered = changes.response_ids.size();
-  {
-    std::vector<std::pair<uint64_t, uint64_t>> lists;  // seq, ids
+  if (!seen_lists_read_) {
     Status s =
         ForEachPrefixed(db_.get(), kSeen, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
-          lists.emplace_back(KeySeq(k), v.size() / 8);
+          seen_lists_.emplace_back(KeySeq(k), v.size() / 8);
           return Status::Ok();
         });
     if (!s.ok()) {
+      seen_lists_.clear();
       pending_ = std::move(changes);
       return s;
     }
-    for (size_t i = lists.size(); i-- > 0;) {
-      if (lists[i].first == seq) continue;
-      if (covered >= options_.seen_ids) {
-        batch.Delete(SeqKey(kSeen, lists[i].first));
-      } else {
-        covered += lists[i].second;
-      }
+    seen_lists_read_ = true;
+  }
+  // The lists after this checkpoint, if its write succeeds.
+  std::vector<std::pair<uint64_t, uint64_t>> kept;
+  uint64_t covered = changes.response_ids.size();
+  for (size_t i = seen_lists_.size(); i-- > 0;) {
+    if (seen_lists_[i].first == seq) {
+      // This checkpoint's own list, stored by a forced checkpoint at the
+      // same seq: replaced when there are new ids, kept as is otherwise.
+      if (changes.response_ids.empty()) kept.push_back(seen_lists_[i]);
+      continue;
+    }
+    if (covered >= options_.seen_ids) {
+      batch.Delete(SeqKey(kSeen, seen_lists_[i].first));
+    } else {
+      covered += seen_lists_[i].second;
+      kept.push_back(seen_lists_[i]);
     }
   }
+  std::reverse(kept.begin(), kept.end());
+  if (!changes.response_ids.empty()) kept.emplace_back(seq, changes.response_ids.size());
   Meta m;
   m.checkpoint_seq = seq;
   m.clock = engine->clock();
@@ -376,6 +387,7 @@ Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
     return FromRocks(s, "state " + options_.dir + ": checkpoint");
   }
   checkpoint_seq_ = seq;
+  seen_lists_ = std::move(kept);
   journal_bytes_ = 0;
   journal_batches_ = 0;
   // Every segment holds only records the checkpoint covers.

@@ -41,6 +41,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "engine/common/result.h"
 #include "engine/common/time.h"
@@ -154,6 +156,12 @@ class StateStore {
   std::map<std::string, SourcePosition> positions_;
   // What a failed checkpoint took from the engine, for the next one.
   pipeline::EngineChanges pending_;
+  // (checkpoint seq, ids) of the seen-id lists in RocksDB, in key order, read
+  // once by the first checkpoint and kept by each one after: reading the
+  // lists back to size them (8M ids: 64 MiB) on every checkpoint cost more
+  // than the checkpoint's own writes.
+  std::vector<std::pair<uint64_t, uint64_t>> seen_lists_;
+  bool seen_lists_read_ = false;
   std::mutex decisions_mu_;
   uint64_t decision_cursor_ = 0;
   TimeUs applied_at_ = 0;  // as last persisted

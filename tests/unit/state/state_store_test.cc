@@ -163,6 +163,54 @@ TEST(StateStore, RecoveryAfterACrashEqualsAnUninterruptedRun) {
 // (journal.h), never through RocksDB: 80 MiB of journal (more than RocksDB's
 // default 64 MiB memtable, which flushed it to table files when the journal
 // was kept in RocksDB) leave table files of a few kilobytes.
+// Checkpoints keep the newest seen-id lists that cover the duplicate
+// filter's window (StateOptions::seen_ids) and delete the older ones, across
+// a restart too (the store tracks its lists in memory after reading them
+// once); a forced checkpoint with no new ids keeps its list.
+TEST(StateStore, SeenIdListsCoverTheWindowAndNoMore) {
+  const std::vector<std::string> blocks = SmallBlocks(200, "2026-04-22T08:00:00Z");
+  ASSERT_GT(blocks.size(), 20u);
+  const std::string dir = TempDir("seen_lists");
+  StateOptions so;
+  so.dir = dir;
+  so.checkpoint_bytes = 1;  // a checkpoint after every batch: one list of at most 200 ids
+  so.seen_ids = 1000;
+  // Ids recovered from the lists: at least the window, and fewer than the
+  // window plus one list (the oldest kept one completes the window).
+  auto recovered_ids = [&] {
+    auto st = StateStore::Open(so);
+    EXPECT_TRUE(st.ok()) << st.status().message();
+    decide::DecisionStore store;
+    auto engine = MakeEngine(&store, st->get());
+    auto rec = (*st)->Recover(engine.get(), &store);
+    EXPECT_TRUE(rec.ok()) << rec.status().message();
+    return rec.ok() ? rec->seen_ids : 0;
+  };
+  const size_t half = blocks.size() / 2;
+  for (int session = 0; session < 2; ++session) {
+    auto st = StateStore::Open(so);
+    ASSERT_TRUE(st.ok()) << st.status().message();
+    decide::DecisionStore store;
+    auto engine = MakeEngine(&store, st->get());
+    ASSERT_TRUE((*st)->Recover(engine.get(), &store).ok());
+    const size_t from = session == 0 ? 0 : half, to = session == 0 ? half : blocks.size();
+    for (size_t i = from; i < to; ++i) {
+      ASSERT_TRUE((*st)->AppendBatch(blocks[i]).ok());
+      engine->Ingest(blocks[i], 1, nullptr);
+      ASSERT_TRUE((*st)->MaybeCheckpoint(engine.get()).ok());
+      if (i == from + 3) {
+        // A second checkpoint at the same journal seq, without new ids.
+        ASSERT_TRUE((*st)->MaybeCheckpoint(engine.get(), /*force=*/true).ok());
+      }
+    }
+    EXPECT_GE((*st)->Info().seen_id_lists, 5u);
+    st->reset();
+    const uint64_t ids = recovered_ids();
+    EXPECT_GE(ids, so.seen_ids) << "session " << session;
+    EXPECT_LT(ids, so.seen_ids + 200) << "session " << session;
+  }
+}
+
 TEST(StateStore, TheJournalNeverReachesTableFiles) {
   const std::string dir = TempDir("journal_once");
   StateOptions so;
