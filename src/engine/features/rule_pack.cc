@@ -194,7 +194,7 @@ PackSpec Collect(const YAML::Node& root) {
 
 // Hyperscan flags of a rule: ^ and $ match at line breaks. Not
 // HS_FLAG_SINGLEMATCH: the scanner counts each rule once per text anyway,
-// reports are few (about 8 per prompt), the flag made the scan slower, and
+// reports are few (about 7 per prompt), the flag made the scan slower, and
 // the final-\b check needs every match end.
 unsigned FlagsOf(const RuleSpec& r) {
   return HS_FLAG_MULTILINE | (r.case_sensitive ? 0u : static_cast<unsigned>(HS_FLAG_CASELESS));

@@ -157,9 +157,9 @@ class StateStore {
   // What a failed checkpoint took from the engine, for the next one.
   pipeline::EngineChanges pending_;
   // (checkpoint seq, ids) of the seen-id lists in RocksDB, in key order, read
-  // once by the first checkpoint and kept by each one after: reading the
-  // lists back to size them (8M ids: 64 MiB) on every checkpoint cost more
-  // than the checkpoint's own writes.
+  // once by the first checkpoint and kept by each one after, so that a
+  // checkpoint does not read every list back (for the 8M-id window, 64 MiB of
+  // values) just to learn their sizes.
   std::vector<std::pair<uint64_t, uint64_t>> seen_lists_;
   bool seen_lists_read_ = false;
   std::mutex decisions_mu_;
