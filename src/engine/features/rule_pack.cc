@@ -200,15 +200,14 @@ unsigned FlagsOf(const RuleSpec& r) {
   return HS_FLAG_MULTILINE | (r.case_sensitive ? 0u : static_cast<unsigned>(HS_FLAG_CASELESS));
 }
 
-// Whether Hyperscan parses `expression`, and the fewest bytes it matches.
-bool ExpressionInfo(const std::string& expression, unsigned flags, unsigned* min_width) {
+// Whether Hyperscan parses `expression`.
+bool Parses(const std::string& expression, unsigned flags) {
   hs_expr_info_t* info = nullptr;
   hs_compile_error_t* err = nullptr;
   if (hs_expression_info(expression.c_str(), flags, &info, &err) != HS_SUCCESS) {
     hs_free_compile_error(err);
     return false;
   }
-  *min_width = info->min_width;
   std::free(info);  // allocated by Hyperscan's default (malloc) allocator
   return true;
 }
@@ -257,9 +256,8 @@ std::vector<std::string> TopLevelAlternatives(const std::string& p, unsigned fla
   if (depth != 0 || in_class) return whole;
   out.push_back(p.substr(start));
   if (out.size() == 1) return out;
-  unsigned width = 0;
   for (const std::string& a : out) {
-    if (a.empty() || !ExpressionInfo(a, flags, &width)) return whole;
+    if (a.empty() || !Parses(a, flags)) return whole;
   }
   return out;
 }
@@ -286,15 +284,12 @@ Expressions Expand(const PackSpec& spec) {
     const unsigned flags = FlagsOf(spec.rules[i]);
     for (std::string& a : TopLevelAlternatives(spec.rules[i].pattern, flags)) {
       CompiledExpression c{static_cast<uint32_t>(i), false};
-      unsigned width = 0;
-      if (EndsInWordBoundary(a)) {
-        // Kept when the rest could match nothing at all: Hyperscan refuses
-        // an expression that matches the empty text.
-        std::string cut = a.substr(0, a.size() - 2);
-        if (ExpressionInfo(cut, flags, &width) && width > 0) {
-          a = std::move(cut);
-          c.boundary_at_end = true;
-        }
+      // \b has no width and ends the alternative, so the rest parses and
+      // matches as many bytes; an alternative that is \b alone stays (and
+      // fails to compile, as it did whole).
+      if (a.size() > 2 && EndsInWordBoundary(a)) {
+        a.resize(a.size() - 2);
+        c.boundary_at_end = true;
       }
       out.text.push_back(std::move(a));
       out.flags.push_back(flags);
