@@ -154,6 +154,10 @@ struct Segment {
   bool empty() const noexcept { return words == 0 && slots == 0; }
 };
 
+// kPlainRuns: take runs of lowercase-and-space prose past a segment's lead
+// words 16 bytes at a time (PlainRun). Without it every token goes through
+// the byte-at-a-time path: the reference the shortcut is tested against.
+template <bool kPlainRuns>
 class TemplateHasher {
  public:
   TemplateHasher(std::string_view text, int max_prose) noexcept : t_(text), max_prose_(max_prose) {}
@@ -164,6 +168,19 @@ class TemplateHasher {
     bool line_start = true;
     while (i < n && prose_ < max_prose_) {
       const auto c = static_cast<unsigned char>(t_[i]);
+#if defined(__SSE2__)
+      if constexpr (kPlainRuns) {
+        if (seg_.lead >= kTemplateLeadWords && i + 16 <= n && ((ClassOf(c) & kAlpha) || c == ' ')) {
+          bool words = false;
+          const size_t j = PlainRun(i, &words);
+          if (j != i) {
+            if (words) line_start = false;
+            i = j;
+            continue;
+          }
+        }
+      }
+#endif
       if (line_start && c == '`' && t_.substr(i, 3) == "```") {
         i = SkipFence(i);
         EndSegment();
@@ -225,6 +242,71 @@ class TemplateHasher {
   }
 
  private:
+#if defined(__SSE2__)
+  // Past a segment's lead words a word token counts only as a word or a
+  // slot, so plain prose needs no token-by-token walk: from i (a token
+  // start), takes 16-byte blocks of ASCII letters, spaces, ", " and inner
+  // ' or - (before a letter), up to the last space of the run so that every
+  // word taken is whole. Each letter run is one token, as Word reads it: a
+  // word, or a slot when it holds a capital (inside a non-empty segment both
+  // a capitalised name and an inner capital are slots). Returns where it
+  // stopped (i when it took nothing); *words is set when it took a word.
+  size_t PlainRun(size_t i, bool* words) noexcept {
+    const size_t n = t_.size();
+    while (i + 16 <= n) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + i));
+      const __m128i lowered = _mm_or_si128(v, _mm_set1_epi8(0x20));
+      const auto letter = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(lowered, _mm_set1_epi8('a' - 1)),
+                                          _mm_cmplt_epi8(lowered, _mm_set1_epi8('z' + 1)))));
+      const auto space =
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
+      const auto comma =
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(','))));
+      const auto joiner = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+          _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(v, _mm_set1_epi8('-')))));
+      // A comma before a space separates; before a letter it marks CSV data.
+      // A ' or - before a letter is inside a word (or, after a space, a
+      // punctuation mark before one: the same single token). Bit 15 cannot
+      // see its next byte, so those are left to the byte path.
+      const unsigned in_word = letter | (joiner & (letter >> 1));
+      const unsigned simple = in_word | space | (comma & (space >> 1));
+      const auto run = static_cast<unsigned>(std::countr_one(simple));
+      const unsigned spaces = space & (run == 16 ? 0xffffu : (1u << run) - 1);
+      if (spaces == 0) break;
+      const auto last = static_cast<unsigned>(std::bit_width(spaces)) - 1;
+      const unsigned taken = (2u << last) - 1;
+      const unsigned w = in_word & taken;
+      unsigned starts = w & ~(w << 1);
+      const unsigned upper =
+          ~static_cast<unsigned>(_mm_movemask_epi8(_mm_slli_epi16(v, 2))) & letter & taken;
+      int slots = 0;
+      if (upper != 0) {
+        // Tokens holding a capital: the start at or before each capital,
+        // counted once per token.
+        unsigned left = upper;
+        int counted = -1;
+        while (left != 0) {
+          const int u = std::countr_zero(left);
+          left &= left - 1;
+          const int s = std::bit_width(starts & ((2u << u) - 1)) - 1;
+          if (s != counted) {
+            ++slots;
+            counted = s;
+          }
+        }
+      }
+      const int tokens = std::popcount(starts);
+      seg_.words += tokens - slots;
+      seg_.slots += slots;
+      if (tokens != 0) *words = true;
+      i += last + 1;
+      if (run < 16) break;
+    }
+    return i;
+  }
+#endif
+
   // Quotation marks and punctuation beyond ASCII at *i: consumes them and
   // returns true, or returns false for a letter or an ideograph.
   bool NonAscii(size_t* i) noexcept {
@@ -407,7 +489,13 @@ class TemplateHasher {
 }  // namespace
 
 uint64_t TemplateFingerprint(std::string_view text, int max_prose_segments) noexcept {
-  return TemplateHasher(text, max_prose_segments).Run();
+  return TemplateHasher<true>(text, max_prose_segments).Run();
 }
+
+namespace detail {
+uint64_t TemplateFingerprintReference(std::string_view text, int max_prose_segments) noexcept {
+  return TemplateHasher<false>(text, max_prose_segments).Run();
+}
+}  // namespace detail
 
 }  // namespace hw::features

@@ -41,6 +41,14 @@ inline constexpr int kWholeText = 1 << 30;
 uint64_t TemplateFingerprint(std::string_view text,
                              int max_prose_segments = kTemplateSegments) noexcept;
 
+namespace detail {
+// The same fingerprint computed one token at a time, without the shortcut
+// TemplateFingerprint takes through plain prose: the reference it is tested
+// against.
+uint64_t TemplateFingerprintReference(std::string_view text,
+                                      int max_prose_segments = kTemplateSegments) noexcept;
+}  // namespace detail
+
 // How many leading words of a prose segment the template fingerprint keeps.
 inline constexpr int kTemplateLeadWords = 3;
 
