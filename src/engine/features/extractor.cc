@@ -68,22 +68,30 @@ void FeatureExtractor::Scan(std::string_view text, Scope scope, float factor) no
   scan(text.substr(tail));
 }
 
-void FeatureExtractor::Extract(const Event& ev, RequestFeatures* out, bool scan_rules) noexcept {
+FeatureExtractor::SystemEntry* FeatureExtractor::FindSystem(uint64_t hash, uint32_t chars,
+                                                            size_t* slot) noexcept {
+  const size_t set = hash % kSystemSets;
+  for (size_t way = 0; way < 2; ++way) {
+    SystemEntry& e = system_cache_[2 * set + way];
+    if (e.text_hash == hash && e.chars == chars) {
+      *slot = 2 * set + way;
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
+void FeatureExtractor::Fingerprint(const Event& ev, RequestFeatures* out) noexcept {
   RequestFeatures& f = *out;
   f = RequestFeatures();
-  f.scanned = scan_rules;
-  scores_.fill(0);
-
-  // System prompt: cached by content hash, scanned at half weight since it
-  // describes the product more than this request.
+  f.scanned = false;
   if (!ev.system_text.empty()) {
     const uint64_t h = Hash64(ev.system_text);
     const auto chars = static_cast<uint32_t>(ev.system_text.size());
     const size_t set = h % kSystemSets;
-    size_t slot = 2 * set;
-    if (system_cache_[slot].text_hash != h || system_cache_[slot].chars != chars) ++slot;
-    SystemEntry* e = &system_cache_[slot];
-    if (e->text_hash != h || e->chars != chars) {
+    size_t slot = 0;
+    SystemEntry* e = FindSystem(h, chars, &slot);
+    if (e == nullptr) {
       // Miss: replace the way not used last.
       slot = 2 * set + (system_recent_[set] ^ 1u);
       e = &system_cache_[slot];
@@ -93,29 +101,44 @@ void FeatureExtractor::Extract(const Event& ev, RequestFeatures* out, bool scan_
       e->template_fp = TemplateFingerprint(ev.system_text, kWholeText);
     }
     system_recent_[set] = static_cast<uint8_t>(slot & 1);
-    // The scan of a cached text is deferred to the first request that wants
-    // rule evidence: skipped requests use only the fingerprint.
-    if (scan_rules) {
-      if (!e->scored) {
-        Scan(ev.system_text, Scope::kSystem, 0.5f);
-        system_scores_[slot] = scores_;
-        e->scored = true;
-      } else {
-        scores_ = system_scores_[slot];
-      }
-    }
     f.system_template = e->template_fp;
     f.system_chars = e->chars;
   }
-
   if (!ev.prompt_text.empty()) {
     f.prompt_template = TemplateFingerprint(ev.prompt_text);
     f.prompt_chars = static_cast<uint32_t>(ev.prompt_text.size());
-    if (scan_rules) Scan(ev.prompt_text, Scope::kPrompt, 1.0f);
   }
-  if (!scan_rules) return;
+}
 
-  const bool tools = ev.tool_definitions > 0 || ev.tool_calls > 0;
+void FeatureExtractor::ScanRules(std::string_view system_text, std::string_view prompt_text,
+                                 bool tools, RequestFeatures* out) noexcept {
+  RequestFeatures& f = *out;
+  f.scanned = true;
+  f.frame_bits = 0;
+  f.capability_bits = 0;
+  f.primary_capability = kNoCategory;
+  scores_.fill(0);
+
+  // System prompt: scanned at half weight, since it describes the product
+  // more than this request. Its scores are kept with its cache entry, filled
+  // by the first request that wants them; a text no longer cached is
+  // scanned again (the scores are a function of the text alone).
+  if (!system_text.empty()) {
+    size_t slot = 0;
+    SystemEntry* e =
+        FindSystem(Hash64(system_text), static_cast<uint32_t>(system_text.size()), &slot);
+    if (e != nullptr && e->scored) {
+      scores_ = system_scores_[slot];
+    } else {
+      Scan(system_text, Scope::kSystem, 0.5f);
+      if (e != nullptr) {
+        system_scores_[slot] = scores_;
+        e->scored = true;
+      }
+    }
+  }
+  if (!prompt_text.empty()) Scan(prompt_text, Scope::kPrompt, 1.0f);
+
   float best = 0;
   for (size_t i = 0; i < pack_.categories().size(); ++i) {
     const Category& c = pack_.categories()[i];
@@ -133,6 +156,11 @@ void FeatureExtractor::Extract(const Event& ev, RequestFeatures* out, bool scan_
       }
     }
   }
+}
+
+void FeatureExtractor::Extract(const Event& ev, RequestFeatures* out, bool scan_rules) noexcept {
+  Fingerprint(ev, out);
+  if (scan_rules) ScanRules(ev.system_text, ev.prompt_text, UsesTools(ev), out);
 }
 
 }  // namespace hw::features

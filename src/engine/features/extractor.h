@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "engine/common/event.h"
@@ -37,6 +38,21 @@ class FeatureExtractor {
   // is most of the cost, and ContentSampler decides which requests need it.
   void Extract(const Event& ev, RequestFeatures* out, bool scan_rules = true) noexcept;
 
+  // Extract in two steps, for a caller that scans a batch of requests after
+  // fingerprinting them: the Hyperscan database and the extractor's tables
+  // stay in cache through the batch instead of competing with the decoder's
+  // data per request. Fingerprint is Extract without the scan
+  // (out->scanned false). ScanRules then fills the scan's fields of `out`
+  // (frame and capability bits, primary capability; scanned true) from the
+  // request's texts and UsesTools; together they give what Extract gives.
+  // The texts must be the event's, or copies of them.
+  void Fingerprint(const Event& ev, RequestFeatures* out) noexcept;
+  void ScanRules(std::string_view system_text, std::string_view prompt_text, bool tools,
+                 RequestFeatures* out) noexcept;
+  static bool UsesTools(const Event& ev) noexcept {
+    return ev.tool_definitions > 0 || ev.tool_calls > 0;
+  }
+
   // Per-category weight sums of the last scan, indexed by category; for tests
   // and explanations.
   const std::array<float, 2 * kMaxCategories>& last_scores() const noexcept { return scores_; }
@@ -54,6 +70,8 @@ class FeatureExtractor {
   // kept: every miss costs a whole-text fingerprint and rule scan.
   static constexpr size_t kSystemSets = 1024;
 
+  // The cache entry of a system text, or nullptr; *slot is its index.
+  SystemEntry* FindSystem(uint64_t hash, uint32_t chars, size_t* slot) noexcept;
   void Scan(std::string_view text, Scope scope, float factor) noexcept;
   // Expression `id` matched, ending at byte `end` of the part being scanned.
   void Accumulate(unsigned id, size_t end) noexcept;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "engine/features/normalize.h"
 #include "test_util.h"
@@ -305,6 +306,53 @@ TEST(Extractor, WithoutRuleScanOnlyTemplates) {
   fresh.Extract(ev, &after, true);
   EXPECT_EQ(after.frame_bits, full.frame_bits);
   EXPECT_EQ(after.capability_bits, full.capability_bits);
+}
+
+// analyze fingerprints a chunk's requests first and scans the sampled ones
+// afterwards (Fingerprint, then ScanRules), by which time the system
+// prompt's cache entry may be gone or scored by another request: every order
+// gives what Extract gives at once.
+TEST(Extractor, ScanAfterFingerprintingOthersGivesExtract) {
+  const std::string system =
+      "You are a meticulous grader. Score the answer below against the rubric from 1 to 10 "
+      "and explain each point you take away.";
+  const std::string prompt =
+      "Think step by step and show your full reasoning before the final answer: how many "
+      "primes are below 100?";
+  const Event ev = PromptEvent(prompt, system, 2);
+  FeatureExtractor reference(DefaultPack());
+  RequestFeatures once;
+  reference.Extract(ev, &once);
+  ASSERT_NE(once.frame_bits, 0u);
+
+  FeatureExtractor ex(DefaultPack());
+  std::vector<std::string> others;
+  for (int i = 0; i < 6000; ++i) {
+    others.push_back("You are assistant number " + std::to_string(i) + " of a help desk.");
+  }
+  for (const bool evict : {false, true}) {
+    for (const bool scored_before : {false, true}) {
+      FeatureExtractor fresh(DefaultPack());
+      FeatureExtractor& x = scored_before ? ex : fresh;
+      RequestFeatures rf;
+      x.Fingerprint(ev, &rf);
+      EXPECT_FALSE(rf.scanned);
+      EXPECT_EQ(rf.frame_bits, 0u);
+      if (evict) {
+        // Thousands of other system prompts: the entry is replaced.
+        RequestFeatures other;
+        for (const std::string& o : others) x.Fingerprint(PromptEvent("hi there", o), &other);
+      }
+      x.ScanRules(ev.system_text, ev.prompt_text, FeatureExtractor::UsesTools(ev), &rf);
+      EXPECT_TRUE(rf.scanned);
+      EXPECT_EQ(rf.system_template, once.system_template);
+      EXPECT_EQ(rf.prompt_template, once.prompt_template);
+      EXPECT_EQ(rf.frame_bits, once.frame_bits);
+      EXPECT_EQ(rf.capability_bits, once.capability_bits);
+      EXPECT_EQ(rf.primary_capability, once.primary_capability);
+      EXPECT_EQ(x.last_scores(), reference.last_scores());
+    }
+  }
 }
 
 }  // namespace
