@@ -20,6 +20,7 @@
 #include "engine/decode/route_key.h"
 #include "engine/features/extractor.h"
 #include "engine/features/rule_pack.h"
+#include "engine/features/scan_batch.h"
 #include "engine/fingerprint/account_table.h"
 #include "engine/fingerprint/name_book.h"
 #include "engine/link/linker.h"
@@ -250,23 +251,14 @@ class Worker {
       }
       fingerprint::AccountState& state = table_.Get(ev.user_id);
       extractor_.Fingerprint(ev, &f);
-      if (sampler_.ShouldScan(state.offered++, ev.time)) {
-        scans_.push_back({pending_.size(), Keep(ev.system_text, data), Keep(ev.prompt_text, data),
-                          features::FeatureExtractor::UsesTools(ev)});
-      }
+      if (sampler_.ShouldScan(state.offered++, ev.time)) scans_.Add(pending_.size(), ev, data);
       pending_.push_back({&state, fingerprint::Observe(ev, f), ref.begin, ref.end});
       const fingerprint::Observation& ob = pending_.back().ob;
       models_.Note(ob.model, ev.model);
       agents_.Note(ob.user_agent, ev.user_agent);
     }
-    // The rule scans of the chunk, one after another (see
-    // FeatureExtractor::ScanRules), before any observation is folded.
-    for (const DeferredScan& d : scans_) {
-      extractor_.ScanRules(Text(d.system, data), Text(d.prompt, data), d.tools,
-                           &pending_[d.pending].ob.features);
-    }
-    scans_.clear();
-    kept_.clear();
+    // The chunk's rule scans, back to back, before any observation is folded.
+    scans_.Run(extractor_, data, [&](size_t i) { return &pending_[i].ob.features; });
     // Duplicates: a redelivered request carries its account's id, so it is
     // in this shard; each shard remembers its own ids, in input order.
     uint64_t duplicates = 0;
@@ -295,31 +287,6 @@ class Worker {
     slot.clear();
     for (Reject& r : rejects_) slot.push_back(std::move(r));
     if (shared_chunk.remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) Finish(job);
-  }
-
-  // A text of the line being decoded, kept until the chunk's scans: a view
-  // into the chunk stays valid, while an unescaped copy in the decoder's
-  // scratch dies with the next line and is copied into kept_.
-  struct TextRef {
-    size_t at = 0, size = 0;
-    bool kept = false;  // `at` is an offset into kept_, else into the chunk
-  };
-  struct DeferredScan {
-    size_t pending;
-    TextRef system, prompt;
-    bool tools;
-  };
-  TextRef Keep(std::string_view text, std::string_view data) {
-    if (text.empty()) return {};
-    if (text.data() >= data.data() && text.data() + text.size() <= data.data() + data.size()) {
-      return {static_cast<size_t>(text.data() - data.data()), text.size(), false};
-    }
-    const size_t at = kept_.size();
-    kept_.append(text);
-    return {at, text.size(), true};
-  }
-  std::string_view Text(const TextRef& r, std::string_view data) const {
-    return r.kept ? std::string_view(kept_).substr(r.at, r.size) : data.substr(r.at, r.size);
   }
 
   // Decodes an accepted line again (its text views died with the next line)
@@ -368,8 +335,7 @@ class Worker {
   fingerprint::NameBook agents_{kAgentNames, kNameBytes};
   fingerprint::NameBook examples_{kExamples, kExampleBytes + 8};
   std::vector<Pending> pending_;
-  std::vector<DeferredScan> scans_;
-  std::string kept_;
+  features::ScanBatch scans_;
   std::vector<Reject> rejects_;
 };
 

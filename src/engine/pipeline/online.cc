@@ -7,6 +7,7 @@
 #include "engine/decode/line_source.h"
 #include "engine/decode/reject_log.h"
 #include "engine/decode/route_key.h"
+#include "engine/features/scan_batch.h"
 
 namespace hw::pipeline {
 
@@ -77,6 +78,13 @@ struct OnlineEngine::FoldWorker {
   std::vector<int64_t> fresh_index;  // table_ index of fresh account i, -1 before
   std::vector<LineReject> rejects;
   IngestStats stats;
+  // The block's folds, applied after its rule scans (features::ScanBatch).
+  struct Fold {
+    fingerprint::AccountState* state;
+    fingerprint::Observation ob;
+  };
+  std::vector<Fold> folds;
+  features::ScanBatch scans;
 };
 
 OnlineEngine::OnlineEngine(const EngineSpec& spec, const decide::EnforcementPolicy& enforcement,
@@ -285,15 +293,21 @@ void OnlineEngine::FoldRouted(FoldWorker* w, std::string_view block, uint64_t fi
       out.kind = LineKind::kDuplicate;
       continue;
     }
-    const bool scan = options_.sampler.ShouldScan(state->offered++, ev.time);
-    w->extractor.Extract(ev, &f, scan);
-    const fingerprint::Observation ob = fingerprint::Observe(ev, f);
-    state->Update(ob);
+    w->extractor.Fingerprint(ev, &f);
+    if (options_.sampler.ShouldScan(state->offered++, ev.time)) {
+      w->scans.Add(w->folds.size(), ev, block);
+    }
+    w->folds.push_back({state, fingerprint::Observe(ev, f)});
     out.kind = LineKind::kFolded;
-    out.response_id = ob.response_id;
+    out.response_id = w->folds.back().ob.response_id;
     out.tokens = TokensOf(ev);
     ++w->stats.events;
   }
+  // Nothing above reads what Update writes, so the block's folds can wait
+  // for its scans; they are applied in line order.
+  w->scans.Run(w->extractor, block, [w](size_t i) { return &w->folds[i].ob.features; });
+  for (const FoldWorker::Fold& fold : w->folds) fold.state->Update(fold.ob);
+  w->folds.clear();
 }
 
 void OnlineEngine::RunWorkers(std::string_view block, uint64_t first_line) {
