@@ -154,10 +154,11 @@ struct Segment {
   bool empty() const noexcept { return words == 0 && slots == 0; }
 };
 
-// kPlainRuns: take runs of lowercase-and-space prose past a segment's lead
-// words 16 bytes at a time (PlainRun). Without it every token goes through
-// the byte-at-a-time path: the reference the shortcut is tested against.
-template <bool kPlainRuns>
+// kVector: take runs of lowercase-and-space prose past a segment's lead
+// words (PlainRun) and runs of letters inside a word 16 bytes at a time.
+// Without it every byte goes through the scalar path: the reference the
+// vector paths are tested against.
+template <bool kVector>
 class TemplateHasher {
  public:
   TemplateHasher(std::string_view text, int max_prose) noexcept : t_(text), max_prose_(max_prose) {}
@@ -169,7 +170,7 @@ class TemplateHasher {
     while (i < n && prose_ < max_prose_) {
       const auto c = static_cast<unsigned char>(t_[i]);
 #if defined(__SSE2__)
-      if constexpr (kPlainRuns) {
+      if constexpr (kVector) {
         if (seg_.lead >= kTemplateLeadWords && i + 16 <= n && ((ClassOf(c) & kAlpha) || c == ' ')) {
           bool words = false;
           const size_t j = PlainRun(i, &words);
@@ -392,7 +393,7 @@ class TemplateHasher {
 #if defined(__SSE2__)
       // A run of ASCII letters, 16 bytes at a time (whole blocks inside the
       // text only): what the byte loop below does for each letter, at once.
-      if (i + 16 <= n) {
+      if (kVector && i + 16 <= n) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + i));
         const __m128i lowered = _mm_or_si128(v, _mm_set1_epi8(0x20));
         const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lowered, _mm_set1_epi8('a' - 1)),

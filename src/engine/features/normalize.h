@@ -42,9 +42,9 @@ uint64_t TemplateFingerprint(std::string_view text,
                              int max_prose_segments = kTemplateSegments) noexcept;
 
 namespace detail {
-// The same fingerprint computed one token at a time, without the shortcut
-// TemplateFingerprint takes through plain prose: the reference it is tested
-// against.
+// The same fingerprint computed one byte at a time, without the 16-byte
+// blocks TemplateFingerprint takes through plain prose and through the
+// letters of a word: the reference it is tested against.
 uint64_t TemplateFingerprintReference(std::string_view text,
                                       int max_prose_segments = kTemplateSegments) noexcept;
 }  // namespace detail

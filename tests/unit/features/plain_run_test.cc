@@ -1,5 +1,7 @@
-// TemplateFingerprint takes plain prose 16 bytes at a time past a segment's
-// lead words; the reference reads one token at a time. They must agree on
+// TemplateFingerprint takes plain prose past a segment's lead words, and the
+// letters of a word, 16 bytes at a time; the reference reads one byte at a
+// time. They must agree (the same 64-bit values, not only the same
+// groupings: serve keeps fingerprints in its state across versions) on
 // every text: the simulator's prompts and system prompts in every language,
 // random texts over the characters the shortcut handles and the ones that
 // stop it, and hand cases at its edges.
