@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,8 +54,12 @@ class ScanBatch {
 
   TextRef Keep(std::string_view text, std::string_view block) {
     if (text.empty()) return {};
-    if (text.data() >= block.data() && text.data() + text.size() <= block.data() + block.size()) {
-      return {static_cast<size_t>(text.data() - block.data()), text.size(), false};
+    // Compared as addresses: the text may lie in another object.
+    const auto at_text = reinterpret_cast<uintptr_t>(text.data());
+    const auto at_block = reinterpret_cast<uintptr_t>(block.data());
+    if (at_text >= at_block && at_text - at_block <= block.size() &&
+        text.size() <= block.size() - (at_text - at_block)) {
+      return {static_cast<size_t>(at_text - at_block), text.size(), false};
     }
     const size_t at = kept_.size();
     kept_.append(text);
