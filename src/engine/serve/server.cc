@@ -386,7 +386,18 @@ class HttpServer::Loop {
       return;
     }
     c->last_active = now_;
-    c->in.append(buf_, static_cast<size_t>(n));
+    const auto got = static_cast<size_t>(n);
+    if (c->in.empty() && !c->session.closing()) {
+      // Nothing buffered: parse straight from the read buffer and keep only
+      // what the session leaves (it stops early only while its output is
+      // over the limit), so that a request body is not copied twice.
+      const bool was_idle = c->session.idle();
+      const size_t used = c->session.Feed(buf_, got, now_);
+      if (!c->session.idle() && was_idle) c->request_start = now_;
+      c->in.append(buf_ + used, got - used);
+    } else {
+      c->in.append(buf_, got);
+    }
     Pump(c);
   }
 

@@ -117,6 +117,41 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(r->body, "hello");
 }
 
+// The server parses what it reads straight from its read buffer and keeps
+// only what the session leaves, which it does while its output is over the
+// limit: requests sent faster than their answers are read must still be
+// answered whole and in order.
+TEST_F(ServerTest, PipelinedRequestsAnsweredInOrderWhileOutputIsOverTheLimit) {
+  ServerOptions o;
+  o.http.max_pending_output = 4096;
+  Start(o);
+  TestClient c(port_);
+  constexpr int kRequests = 60;
+  std::string batch;
+  for (int i = 0; i < kRequests; ++i) {
+    const std::string body = std::to_string(i) + std::string(3000, static_cast<char>('a' + i % 26));
+    batch += "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) +
+             "\r\n\r\n" + body;
+  }
+  // Sent from another thread: the server stops reading while its answers
+  // wait, so a sender that does not read could block for good.
+  std::thread sender([&] { EXPECT_TRUE(c.Send(batch)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < kRequests; ++i) {
+    auto r = c.Read();
+    if (!r) {
+      // Not ASSERT: the sender must be joined (it ends once the server
+      // closes or takes the rest).
+      ADD_FAILURE() << "no answer to request " << i;
+      break;
+    }
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, std::to_string(i) + std::string(3000, static_cast<char>('a' + i % 26)));
+  }
+  sender.join();
+  EXPECT_EQ(metrics_.Requests("echo", 200), static_cast<uint64_t>(kRequests));
+}
+
 TEST_F(ServerTest, ChunkedBodySplitAcrossWrites) {
   Start();
   TestClient c(port_);
