@@ -325,7 +325,11 @@ TEST(Extractor, ScanAfterFingerprintingOthersGivesExtract) {
   reference.Extract(ev, &once);
   ASSERT_NE(once.frame_bits, 0u);
 
+  // `ex` has scored the system prompt already: its cached scores are used
+  // (or, once evicted, the text is scanned again).
   FeatureExtractor ex(DefaultPack());
+  RequestFeatures earlier;
+  ex.Extract(ev, &earlier);
   std::vector<std::string> others;
   for (int i = 0; i < 6000; ++i) {
     others.push_back("You are assistant number " + std::to_string(i) + " of a help desk.");
