@@ -5,8 +5,11 @@
 # 1 MiB JSON Lines batches over one keep-alive connection while wrk sends
 # gateway checks on another listener. Floor, same run: the same client
 # posting the same batches to nginx (`return 200`, body read): the cost of
-# moving the bytes. Installs nothing: needs wrk, nginx, python3 and a built
-# hydrawatch (./hw setup / build); otherwise says so and exits 0.
+# moving the bytes. The client is bench/post_events (C++: one writev per
+# batch from the file's pages), so that it takes little of the two cores the
+# server under test has. Installs nothing: needs wrk, nginx, python3 and a
+# built hydrawatch and post_events (./hw setup / build); otherwise says so
+# and exits 0.
 #
 #   bench/run_ingest.sh [scale]     (default 0.005: about 1.1M events)
 #   HW_BIN=path  HW_BENCH_STATE=0 (no state store)  HW_BENCH_CHECKS=0 (no wrk)
@@ -29,12 +32,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE="${1:-0.005}"
 BIN="${HW_BIN:-build/release/src/cli/hydrawatch}"
+POST=build/release/bench/post_events
 STATE="${HW_BENCH_STATE:-1}"
 CLIENTS="${HW_BENCH_CLIENTS:-1}"
 PACE="${HW_BENCH_PACE:-0}"
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 require run_ingest.sh "$BIN" wrk nginx python3
+require run_ingest.sh "$POST"
 
 make_work
 CHECK_PORT=$(free_port); ADMIN_PORT=$(free_port); NGINX_PORT=$(free_port)
@@ -94,69 +99,16 @@ nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
 PIDS+=($!)
 wait_port "$ADMIN_PORT"
 
-cat >"$WORK/post.py" <<'PY'
-import http.client, sys, threading, time
-port, path, fname, pace = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
-clients = int(sys.argv[5])
-data = open(fname, "rb").read()
-# Each batch with the number of lines before it: with a pace, batch k is
-# due at (lines before it) / pace seconds after the start.
-batches, starts, pos, lines = [], [], 0, 0
-while pos < len(data):
-    end = data.find(b"\n", min(len(data), pos + (1 << 20)) - 1)
-    end = len(data) if end < 0 else end + 1
-    batches.append(data[pos:end]); starts.append(lines); pos = end
-    lines += batches[-1].count(b"\n")
-h = {"Authorization": "Bearer bench-admin", "Content-Type": "application/x-ndjson"}
-totals = [[0, 0, 0.0, None] for _ in range(clients)]  # accepted, 429s, late, error
-def post(k):
-    try:
-        send(k)
-    except Exception as e:  # a client that fails fails the run, as one alone did
-        totals[k][3] = "client %d: %r" % (k, e)
-def send(k):
-    c = http.client.HTTPConnection("127.0.0.1", port)
-    t = totals[k]
-    for i in range(k, len(batches), clients):
-        b, first = batches[i], starts[i]
-        if pace > 0:
-            wait = t0 + first / pace - time.time()
-            if wait > 0:
-                time.sleep(wait)
-            else:
-                t[2] = max(t[2], -wait)  # the most a batch was posted after its due time
-        while True:
-            c.request("POST", path, b, h)
-            r = c.getresponse(); body = r.read()
-            if r.status == 429:
-                t[1] += 1; time.sleep(0.001); continue
-            if r.status != 200:
-                t[3] = "POST %s: %d %s" % (path, r.status, body[:200]); return
-            if path == "/v1/events":
-                j = body.find(b'"accepted":'); t[0] += int(body[j + 11:body.find(b",", j)])
-            break
-t0 = time.time()
-threads = [threading.Thread(target=post, args=(k,)) for k in range(clients)]
-for th in threads: th.start()
-for th in threads: th.join()
-dt = time.time() - t0
-for t in totals:
-    if t[3]: sys.exit(t[3])
-accepted = sum(t[0] for t in totals); busy = sum(t[1] for t in totals)
-late = max(t[2] for t in totals)
-print("%.3f %d %d %d %.3f" % (dt, accepted, busy, len(batches), late))
-PY
-
 # Checks all along the ingest run.
 WRK=""
 [ "${HW_BENCH_CHECKS:-1}" = 1 ] && start_checks "$WORK/wrk.txt"
 # serve's CPU seconds (user + system) while the batches are posted.
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$SERVE_PID/stat"; }
 CPU0=$(cpu_s)
-read -r HW_S HW_ACC HW_BUSY NB HW_LATE < <(python3 "$WORK/post.py" "$ADMIN_PORT" /v1/events "$WORK/events.jsonl" "$PACE" "$CLIENTS")
+read -r HW_S HW_ACC HW_BUSY NB HW_LATE < <("$POST" "$ADMIN_PORT" /v1/events "$WORK/events.jsonl" "$PACE" "$CLIENTS")
 CPU1=$(cpu_s)
 [ -n "$WRK" ] && { kill -INT "$WRK" 2>/dev/null || true; wait "$WRK" 2>/dev/null || true; }
-read -r NG_S _ _ _ _ < <(python3 "$WORK/post.py" "$NGINX_PORT" / "$WORK/events.jsonl" 0 "$CLIENTS")
+read -r NG_S _ _ _ _ < <("$POST" "$NGINX_PORT" / "$WORK/events.jsonl" 0 "$CLIENTS")
 echo "== checks served during ingest (wrk, ${HW_BENCH_CHECK_CONNS:-16} connections, delay ${HW_BENCH_CHECK_DELAY_MS:-0} ms)"
 grep -E "Requests/sec|99%|Latency " "$WORK/wrk.txt" || true
 curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E "^hydrawatch_(ingest|detection)" || true
