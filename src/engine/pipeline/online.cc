@@ -98,12 +98,12 @@ OnlineEngine::OnlineEngine(const EngineSpec& spec, const decide::EnforcementPoli
       extractor_(*spec.rules),
       dedup_(decode::DuplicateFilterOptions{options.dedup_capacity, 1}) {
   if (options_.fold_threads == 1) return;
-  for (int i = 0; i < options_.fold_threads; ++i) {
+  for (int i = 0; i < options_.fold_threads * kShardsPerFoldThread; ++i) {
     workers_.push_back(std::make_unique<FoldWorker>(*spec.rules));
   }
-  // Worker 0 is the caller's thread.
-  for (size_t i = 1; i < workers_.size(); ++i) {
-    threads_.emplace_back([this, w = workers_[i].get()] { WorkerLoop(w); });
+  // The caller's thread is the first fold thread.
+  for (int i = 1; i < options_.fold_threads; ++i) {
+    threads_.emplace_back([this] { WorkerLoop(); });
   }
 }
 
@@ -317,15 +317,22 @@ void OnlineEngine::RunWorkers(std::string_view block, uint64_t first_line) {
     fold_block_ = block;
     fold_first_line_ = first_line;
     fold_pending_ = static_cast<int>(threads_.size());
+    next_shard_.store(0, std::memory_order_relaxed);
     ++fold_generation_;
   }
   fold_cv_.notify_all();
-  FoldRouted(workers_.front().get(), block, first_line);
+  TakeShards(block, first_line);
   std::unique_lock lock(fold_mu_);
   done_cv_.wait(lock, [&] { return fold_pending_ == 0; });
 }
 
-void OnlineEngine::WorkerLoop(FoldWorker* w) {
+void OnlineEngine::TakeShards(std::string_view block, uint64_t first_line) {
+  for (size_t k; (k = next_shard_.fetch_add(1, std::memory_order_relaxed)) < workers_.size();) {
+    FoldRouted(workers_[k].get(), block, first_line);
+  }
+}
+
+void OnlineEngine::WorkerLoop() {
   uint64_t seen = 0;
   std::unique_lock lock(fold_mu_);
   for (;;) {
@@ -335,7 +342,7 @@ void OnlineEngine::WorkerLoop(FoldWorker* w) {
     const std::string_view block = fold_block_;
     const uint64_t first_line = fold_first_line_;
     lock.unlock();
-    FoldRouted(w, block, first_line);
+    TakeShards(block, first_line);
     lock.lock();
     if (--fold_pending_ == 0) done_cv_.notify_one();
   }

@@ -66,7 +66,8 @@ struct OnlineOptions {
   // Threads that fold a block, the caller's included. Above 1 (and only
   // with detect_inline false: an inline detection between two events needs
   // them folded one at a time), a block's lines are routed by the raw bytes
-  // of their user.id (decode::RawUserId) to that many workers, each
+  // of their user.id (decode::RawUserId) to kShardsPerFoldThread shards per
+  // thread, and the threads take shards until none is left, each shard
   // decoding and folding the lines of the accounts it owns in block order;
   // one in-order pass then does what depends on order across accounts
   // (clock, detection boundaries, new accounts' indices, change tracking).
@@ -265,9 +266,16 @@ class OnlineEngine {
   IngestStats IngestParallel(std::string_view block, uint64_t first_line,
                              std::vector<LineReject>* rejects);
   void RunWorkers(std::string_view block, uint64_t first_line);
-  void WorkerLoop(FoldWorker* w);
+  void WorkerLoop();
+  // Folds shards not yet taken until none is left.
+  void TakeShards(std::string_view block, uint64_t first_line);
   void FoldRouted(FoldWorker* w, std::string_view block, uint64_t first_line);
-  std::vector<std::unique_ptr<FoldWorker>> workers_;
+  // More shards than threads: a thread that finishes early (a lighter
+  // share, or one not descheduled) takes another shard instead of waiting
+  // (bench/RESULTS.md, "Journaled ahead, shards taken by the fold threads").
+  static constexpr int kShardsPerFoldThread = 4;
+  std::vector<std::unique_ptr<FoldWorker>> workers_;  // one per shard
+  std::atomic<size_t> next_shard_{0};
   std::vector<LineRoute> routes_;  // per line of the block being folded
   std::vector<std::thread> threads_;
   std::mutex fold_mu_;
