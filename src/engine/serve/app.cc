@@ -7,11 +7,12 @@
 
 namespace hw::serve {
 
-// The admin listener (ingest, decisions API, console) runs on one event loop
-// of its own: an ingest batch folds on the loop that received it, and the
-// gateway checks, on the shared loops, must never wait behind one. One is
-// enough: the engine takes one batch at a time.
-constexpr int kAdminThreads = 1;
+// The admin listener (ingest, decisions API, console) runs on event loops of
+// its own: an ingest batch folds on the loop that received it, and the
+// gateway checks, on the shared loops, must never wait behind one. Two: the
+// engine folds one batch at a time, and while it does, the other loop
+// receives and journals the next (ingest.h).
+constexpr int kAdminThreads = 2;
 
 Result<std::unique_ptr<ServeApp>> ServeApp::Create(ServeConfig config) {
   std::unique_ptr<ServeApp> a(new ServeApp());

@@ -117,6 +117,7 @@ void IngestService::DetectLoop() {
 Result<state::RecoveryStats> IngestService::Recover() {
   if (state_ == nullptr) return state::RecoveryStats{};
   std::lock_guard lock(mu_);
+  std::lock_guard journal(journal_mu_);
   TimeUs applied_at = 0;
   Result<state::RecoveryStats> r = decisions_->Write([&](decide::DecisionStore& store) {
     auto d = state_->RecoverDecisions(&store);
@@ -134,8 +135,9 @@ Result<state::RecoveryStats> IngestService::Recover() {
 
 Status IngestService::Checkpoint() {
   if (state_ == nullptr) return Status::Ok();
-  std::lock_guard lock(mu_);
-  return state_->MaybeCheckpoint(engine_.get(), /*force=*/true);
+  Status s;
+  Quiesced([&] { s = state_->MaybeCheckpoint(engine_.get(), /*force=*/true); });
+  return s;
 }
 
 void IngestService::SetEnforcement(const decide::EnforcementPolicy& enforcement) {
@@ -164,6 +166,7 @@ IngestTotals IngestService::totals() const {
   std::lock_guard lock(mu_);
   IngestTotals t = totals_;
   t.busy = busy_.load(std::memory_order_relaxed);
+  t.state_errors = state_errors_.load(std::memory_order_relaxed);
   return t;
 }
 
@@ -173,26 +176,53 @@ bool IngestService::Authorized(const Request& req) const {
   return HasAdminToken(config_, req);
 }
 
-bool IngestService::Fold(std::string_view body, const state::SourcePosition* position,
-                         uint64_t first_line, std::vector<pipeline::LineReject>* rejects,
-                         pipeline::IngestStats* stats) {
+IngestService::Admission IngestService::Admit(std::string_view body,
+                                              const state::SourcePosition* position, bool wait,
+                                              uint64_t* ticket) {
+  std::unique_lock lock(journal_mu_);
+  if (!wait && in_flight_ >= kMaxInFlight) return Admission::kBusy;
+  // A due checkpoint must find every journaled batch folded: none is
+  // journaled ahead of it.
+  journal_cv_.wait(lock, [&] {
+    if (quiescing_ > 0 || in_flight_ >= kMaxInFlight) return false;
+    return in_flight_ == 0 || state_ == nullptr || !state_->CheckpointDue();
+  });
   if (state_ != nullptr) {
     // Journaled before folded: an answered batch survives a crash.
     if (Status s = state_->AppendBatch(body, position); !s.ok()) {
-      ++totals_.state_errors;
+      state_errors_.fetch_add(1, std::memory_order_relaxed);
       LogEvent("state-error", s.message());
-      return false;
+      return Admission::kJournalFailed;
     }
   }
+  *ticket = ++journaled_;
+  ++in_flight_;
+  return Admission::kTicket;
+}
+
+TimeUs IngestService::FoldTurn(uint64_t ticket, std::string_view body, uint64_t first_line,
+                               std::vector<pipeline::LineReject>* rejects,
+                               pipeline::IngestStats* stats) {
+  std::unique_lock lock(mu_);
+  turn_cv_.wait(lock, [&] { return folded_ + 1 == ticket; });
   *stats = engine_->Ingest(body, first_line, rejects);
-  if (state_ != nullptr) {
-    // The batch is journaled: a failed checkpoint loses nothing, the
-    // journal only grows until the next one succeeds.
-    if (Status s = state_->MaybeCheckpoint(engine_.get()); !s.ok()) {
-      ++totals_.state_errors;
-      LogEvent("state-error", s.message());
+  {
+    std::lock_guard journal(journal_mu_);
+    --in_flight_;
+    // With a later batch journaled, the checkpoint waits for its fold: a
+    // checkpoint covers the whole journal.
+    if (state_ != nullptr && in_flight_ == 0) {
+      // The batch is journaled: a failed checkpoint loses nothing, the
+      // journal only grows until the next one succeeds.
+      if (Status s = state_->MaybeCheckpoint(engine_.get()); !s.ok()) {
+        state_errors_.fetch_add(1, std::memory_order_relaxed);
+        LogEvent("state-error", s.message());
+      }
     }
   }
+  journal_cv_.notify_all();
+  folded_ = ticket;
+  turn_cv_.notify_all();
   decisions_->AdvanceWatermark(engine_->watermark());
   ++totals_.batches;
   totals_.lines += stats->lines;
@@ -200,19 +230,41 @@ bool IngestService::Fold(std::string_view body, const state::SourcePosition* pos
   totals_.rejected += stats->rejected;
   totals_.duplicates += stats->duplicates;
   if (engine_->due_detection() != 0) due_cv_.notify_one();
-  return true;
+  return engine_->watermark();
+}
+
+void IngestService::Quiesced(const std::function<void()>& fn) {
+  {
+    std::unique_lock journal(journal_mu_);
+    ++quiescing_;
+    journal_cv_.wait(journal, [&] { return in_flight_ == 0; });
+  }
+  // No batch is in flight and none is admitted until quiescing_ falls, so
+  // taking the locks in their order finds nothing half done.
+  {
+    std::lock_guard lock(mu_);
+    std::lock_guard journal(journal_mu_);
+    fn();
+    --quiescing_;
+  }
+  journal_cv_.notify_all();
 }
 
 bool IngestService::IngestFrom(std::string_view block, const state::SourcePosition& after,
                                uint64_t first_line, std::vector<pipeline::LineReject>* rejects,
                                pipeline::IngestStats* stats) {
-  std::lock_guard lock(mu_);
-  return Fold(block, after.source.empty() ? nullptr : &after, first_line, rejects, stats);
+  uint64_t ticket = 0;
+  if (Admit(block, after.source.empty() ? nullptr : &after, /*wait=*/true, &ticket) !=
+      Admission::kTicket) {
+    return false;
+  }
+  FoldTurn(ticket, block, first_line, rejects, stats);
+  return true;
 }
 
 std::optional<state::SourcePosition> IngestService::Position(const std::string& source) const {
   if (state_ == nullptr) return std::nullopt;
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(journal_mu_);
   return state_->Position(source);
 }
 
@@ -244,17 +296,18 @@ void IngestService::Snapshot(const Request& req, Response& resp) {
   Status s;
   bool taken = false;
   {
-    // Under the ingest lock, after a checkpoint: the snapshot restores
+    // With no batch in flight, after a checkpoint: the snapshot restores
     // without replaying a journal. A snapshot is never overwritten; checked
-    // under the lock, so two requests for one name cannot both pass.
-    std::lock_guard lock(mu_);
-    std::error_code ec;
-    taken = std::filesystem::exists(dir, ec);
-    if (!taken) s = state_->MaybeCheckpoint(engine_.get(), /*force=*/true);
-    if (!taken && s.ok()) {
-      std::filesystem::create_directories(root, ec);
-      s = state_->Snapshot(dir);
-    }
+    // under the locks, so two requests for one name cannot both pass.
+    Quiesced([&] {
+      std::error_code ec;
+      taken = std::filesystem::exists(dir, ec);
+      if (!taken) s = state_->MaybeCheckpoint(engine_.get(), /*force=*/true);
+      if (!taken && s.ok()) {
+        std::filesystem::create_directories(root, ec);
+        s = state_->Snapshot(dir);
+      }
+    });
   }
   if (taken) {
     resp.Error(409, "name: snapshot " + dir + " exists (snapshots are never overwritten)");
@@ -278,14 +331,8 @@ void IngestService::Post(const Request& req, Response& resp) {
     RefuseNonAdmin(req, resp);  // a bouncer key is a credential: 403, as on the decisions API
     return;
   }
-  std::unique_lock lock(mu_, std::defer_lock);
-  if (!lock.try_lock()) {
-    busy_.fetch_add(1, std::memory_order_relaxed);
-    resp.Error(429, "the engine is busy (another batch or a detection run); retry");
-    resp.AddHeader("Retry-After", int64_t{1});
-    return;
-  }
   std::string_view body = req.body();
+  std::string inflated;
   const std::string_view encoding = req.Header("content-encoding");
   if (!encoding.empty() && encoding != "identity") {
     if (strncasecmp(encoding.data(), "gzip", encoding.size()) != 0 || encoding.size() != 4) {
@@ -293,19 +340,29 @@ void IngestService::Post(const Request& req, Response& resp) {
       return;
     }
     std::string why;
-    if (!Gunzip(body, config_.max_body_bytes * 16, &inflated_, &why)) {
+    if (!Gunzip(body, config_.max_body_bytes * 16, &inflated, &why)) {
       resp.Error(why.find("exceeds") != std::string::npos ? 413 : 400, why);
       return;
     }
-    body = inflated_;
+    body = inflated;
+  }
+  uint64_t ticket = 0;
+  switch (Admit(body, nullptr, /*wait=*/false, &ticket)) {
+    case Admission::kTicket:
+      break;
+    case Admission::kBusy:
+      busy_.fetch_add(1, std::memory_order_relaxed);
+      resp.Error(429, "the engine is busy (earlier batches are still folding); retry");
+      resp.AddHeader("Retry-After", int64_t{1});
+      return;
+    case Admission::kJournalFailed:
+      resp.Error(503, "the state store cannot record the batch; retry later");
+      resp.AddHeader("Retry-After", int64_t{5});
+      return;
   }
   std::vector<pipeline::LineReject> rejects;
   pipeline::IngestStats st;
-  if (!Fold(body, nullptr, 1, &rejects, &st)) {
-    resp.Error(503, "the state store cannot record the batch; retry later");
-    resp.AddHeader("Retry-After", int64_t{5});
-    return;
-  }
+  const TimeUs watermark = FoldTurn(ticket, body, 1, &rejects, &st);
 
   std::string& out = resp.body();
   out.clear();
@@ -315,7 +372,7 @@ void IngestService::Post(const Request& req, Response& resp) {
   w.Key("accepted").Int(static_cast<int64_t>(st.events));
   w.Key("duplicates").Int(static_cast<int64_t>(st.duplicates));
   w.Key("rejected").Int(static_cast<int64_t>(st.rejected));
-  w.Key("watermark").String(engine_->watermark() ? FormatRfc3339(engine_->watermark()) : "");
+  w.Key("watermark").String(watermark ? FormatRfc3339(watermark) : "");
   w.Key("errors").BeginArray();
   for (size_t i = 0; i < rejects.size() && i < kMaxErrorsListed; ++i) {
     const auto& r = rejects[i];

@@ -4,16 +4,20 @@
 // decisions into the DecisionService the gateway checks read. Every accepted
 // line advances the event-time watermark the checks use as "now".
 //
-// Writing needs an admin token. One engine takes one batch at a time, on the
-// event loop that received it: the admin listener's own loop, so that no
-// gateway check waits behind a fold (ListenerSpec::own_threads); linking, scoring
-// and deciding run on a detector thread of their own whenever event time
-// crosses a detection period, so that no event loop (and no gateway check)
-// waits for them. A batch that finds the engine busy (another batch, or a
-// detection run) is answered 429 with Retry-After at once: backpressure with
-// no queue to grow. Bodies are bounded by max_body_bytes, inflated gzip by 16
-// times that. Each answer lists the rejected lines (line numbers within the
-// body) with their reasons: nothing is dropped silently.
+// Writing needs an admin token. A batch is journaled, then folded, on the
+// event loop that received it: one of the admin listener's own loops, so
+// that no gateway check waits behind a fold (ListenerSpec::own_threads).
+// The engine folds one batch at a time, in the order the batches were
+// journaled (a ticket each); while one loop's batch folds, another loop may
+// receive and journal the next one and wait for its turn, so receiving and
+// journaling do not hold up the engine. At most kMaxInFlight batches are
+// journaled and not yet folded; a batch beyond that is answered 429 with
+// Retry-After at once: backpressure with a queue that cannot grow. Linking,
+// scoring and deciding run on a detector thread of their own whenever event
+// time crosses a detection period, so that no event loop (and no gateway
+// check) waits for them. Bodies are bounded by max_body_bytes, inflated gzip
+// by 16 times that. Each answer lists the rejected lines (line numbers
+// within the body) with their reasons: nothing is dropped silently.
 #pragma once
 
 #include <atomic>
@@ -92,14 +96,26 @@ class IngestService {
   void RunDueDetection();
 
   static constexpr size_t kMaxErrorsListed = 100;
+  // Batches journaled and not yet folded: the one folding and the next.
+  static constexpr int kMaxInFlight = 2;
 
  private:
+  enum class Admission { kTicket, kBusy, kJournalFailed };
   void Post(const Request& req, Response& resp);
   void Snapshot(const Request& req, Response& resp);
-  // Journals (with a state store), folds, checkpoints when due; the caller
-  // holds mu_. False when the journal write failed (nothing folded).
-  bool Fold(std::string_view body, const state::SourcePosition* position, uint64_t first_line,
-            std::vector<pipeline::LineReject>* rejects, pipeline::IngestStats* stats);
+  // Journals `body` (with a state store) and gives it the next ticket. With
+  // `wait`, waits for a free place instead of answering kBusy. kJournalFailed:
+  // the write failed (logged); nothing is to be folded.
+  Admission Admit(std::string_view body, const state::SourcePosition* position, bool wait,
+                  uint64_t* ticket);
+  // Folds a ticketed batch once every earlier ticket is folded, then
+  // checkpoints when due and no later batch is journaled. Returns the
+  // engine's watermark after the batch.
+  TimeUs FoldTurn(uint64_t ticket, std::string_view body, uint64_t first_line,
+                  std::vector<pipeline::LineReject>* rejects, pipeline::IngestStats* stats);
+  // Runs `fn` holding mu_ and journal_mu_ with no batch in flight (new ones
+  // wait meanwhile): for a forced checkpoint.
+  void Quiesced(const std::function<void()>& fn);
   bool Authorized(const Request& req) const;
 
   const ServeConfig& config_;
@@ -107,14 +123,24 @@ class IngestService {
   state::StateStore* state_;
   void DetectLoop();
 
-  mutable std::mutex mu_;  // guards engine_, inflated_, totals_, stop_
+  // Lock order: mu_ before journal_mu_, mu_ before detect_mu_.
+  mutable std::mutex mu_;  // guards engine_, folded_, totals_, stop_
   // Serialises detection runs (the detector thread's, RunDueDetection's);
   // taken after mu_, and held without mu_ while a run reads the copy.
   std::mutex detect_mu_;
   std::unique_ptr<pipeline::OnlineEngine> engine_;
-  std::string inflated_;
   IngestTotals totals_;
+  uint64_t folded_ = 0;              // the last ticket folded
+  std::condition_variable turn_cv_;  // folded_ moved (with mu_)
+  // Guards the state store's journal side (appends, positions, checkpoints)
+  // and the tickets below.
+  mutable std::mutex journal_mu_;
+  uint64_t journaled_ = 0;              // the last ticket given
+  int in_flight_ = 0;                   // tickets given and not folded
+  int quiescing_ = 0;                   // Quiesced() calls waiting or running
+  std::condition_variable journal_cv_;  // in_flight_ or quiescing_ fell (with journal_mu_)
   std::atomic<uint64_t> busy_{0};
+  std::atomic<uint64_t> state_errors_{0};
   std::condition_variable due_cv_;  // a detection became due, or stop
   bool stop_ = false;
   std::thread detector_;

@@ -307,7 +307,7 @@ std::optional<SourcePosition> StateStore::Position(const std::string& source) co
 }
 
 Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
-  if (!force && journal_bytes_ < options_.checkpoint_bytes) return Status::Ok();
+  if (!force && !CheckpointDue()) return Status::Ok();
   if (last_seq_ == checkpoint_seq_ && !force) return Status::Ok();
   // Changes a failed checkpoint could not write go first: their journal was
   // not dropped, but the next checkpoint drops it.

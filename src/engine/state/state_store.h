@@ -29,9 +29,10 @@
 // crash or kill -9 loses nothing); `sync: true` also fsyncs each journal
 // append and decision write, against power loss, at a cost per batch.
 //
-// Thread safety: AppendBatch, MaybeCheckpoint and Recover from one thread
-// (ingest's, under its lock); PersistDecisions from any thread holding the
-// decision store's write lock.
+// Thread safety: AppendBatch, Position, CheckpointDue, MaybeCheckpoint and
+// Recover never two at once (serve's ingest calls them under its journal
+// lock); PersistDecisions from any thread holding the decision store's write
+// lock.
 #pragma once
 
 #include <cstdint>
@@ -124,6 +125,9 @@ class StateStore {
   Status AppendBatch(std::string_view block, const SourcePosition* position = nullptr);
   // The persisted position of followed source `source`, if any.
   std::optional<SourcePosition> Position(const std::string& source) const;
+  // Whether `checkpoint_bytes` of journal have accumulated: the next
+  // MaybeCheckpoint writes one.
+  bool CheckpointDue() const noexcept { return journal_bytes_ >= options_.checkpoint_bytes; }
   // Checkpoints when `checkpoint_bytes` of journal have accumulated (or
   // `force`). The engine must have folded every appended batch.
   Status MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force = false);
