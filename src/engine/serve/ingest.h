@@ -114,7 +114,7 @@ class IngestService {
   TimeUs FoldTurn(uint64_t ticket, std::string_view body, uint64_t first_line,
                   std::vector<pipeline::LineReject>* rejects, pipeline::IngestStats* stats);
   // Runs `fn` holding mu_ and journal_mu_ with no batch in flight (new ones
-  // wait meanwhile): for a forced checkpoint.
+  // wait meanwhile): for a forced checkpoint, and a snapshot after one.
   void Quiesced(const std::function<void()>& fn);
   bool Authorized(const Request& req) const;
 
