@@ -9,21 +9,16 @@
 // sent after its due time (lines before it / PACE after the start).
 //
 // Written in C++ rather than Python because it shares the benchmark's two
-// cores with the server under test: each batch goes out with one writev
-// from the file's pages, with no copy and no interpreter, so the figures
-// measure the server, not the client.
+// cores with the server under test: each batch goes out from the file's
+// pages, with no copy and no interpreter, so the figures measure the
+// server, not the client. HTTP is the serve tests' client
+// (tests/unit/serve/test_client.h).
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -33,6 +28,8 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "test_client.h"
 
 namespace {
 
@@ -50,86 +47,16 @@ struct ClientTotals {
   std::string error;  // empty when the client finished
 };
 
-bool SendAll(int fd, const std::string& head, std::string_view body) {
-  size_t done = 0;
-  const size_t total = head.size() + body.size();
-  while (done < total) {
-    iovec iov[2];
-    int n = 0;
-    if (done < head.size()) {
-      iov[n++] = {const_cast<char*>(head.data() + done), head.size() - done};
-      iov[n++] = {const_cast<char*>(body.data()), body.size()};
-    } else {
-      const size_t off = done - head.size();
-      iov[n++] = {const_cast<char*>(body.data() + off), body.size() - off};
-    }
-    const ssize_t w = writev(fd, iov, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    done += static_cast<size_t>(w);
-  }
-  return true;
-}
-
-// Reads one answer with a Content-Length body; `buf` keeps what follows it.
-bool ReadAnswer(int fd, std::string* buf, int* status, std::string* body, std::string* why) {
-  size_t head_end;
-  char tmp[1 << 16];
-  while ((head_end = buf->find("\r\n\r\n")) == std::string::npos) {
-    const ssize_t r = read(fd, tmp, sizeof tmp);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) {
-      *why = "connection closed before an answer";
-      return false;
-    }
-    buf->append(tmp, static_cast<size_t>(r));
-  }
-  const std::string head = buf->substr(0, head_end);
-  if (head.size() < 12 || head.compare(0, 5, "HTTP/") != 0) {
-    *why = "not an HTTP answer: " + head.substr(0, 80);
-    return false;
-  }
-  *status = std::atoi(head.c_str() + 9);
-  std::string lower = head;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const size_t cl = lower.find("\r\ncontent-length:");
-  if (cl == std::string::npos) {
-    *why = "answer without Content-Length: " + head.substr(0, 80);
-    return false;
-  }
-  const size_t length = std::strtoull(head.c_str() + cl + 17, nullptr, 10);
-  const size_t body_at = head_end + 4;
-  while (buf->size() < body_at + length) {
-    const ssize_t r = read(fd, tmp, sizeof tmp);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) {
-      *why = "connection closed inside an answer";
-      return false;
-    }
-    buf->append(tmp, static_cast<size_t>(r));
-  }
-  body->assign(*buf, body_at, length);
-  buf->erase(0, body_at + length);
-  return true;
-}
-
 void RunClient(int k, int clients, int port, const std::string& path, const std::string& token,
                const std::vector<Batch>& batches, double pace, Clock::time_point t0,
                ClientTotals* t) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    t->error = "client " + std::to_string(k) + ": connect: " + std::strerror(errno);
-    if (fd >= 0) close(fd);
+  const std::string who = "client " + std::to_string(k) + ": ";
+  // A batch may wait behind others for a while on a loaded machine.
+  hw::serve::testing::TestClient c(static_cast<uint16_t>(port), 120000);
+  if (!c.connected()) {
+    t->error = who + "cannot connect";
     return;
   }
-  const int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  std::string buf, body, why;
   for (size_t i = static_cast<size_t>(k); i < batches.size(); i += static_cast<size_t>(clients)) {
     const Batch& b = batches[i];
     if (pace > 0) {
@@ -147,40 +74,35 @@ void RunClient(int k, int clients, int port, const std::string& path, const std:
                              "\r\nContent-Type: application/x-ndjson\r\nContent-Length: " +
                              std::to_string(b.body.size()) + "\r\n\r\n";
     for (;;) {
-      int status = 0;
-      if (!SendAll(fd, head, b.body)) {
-        t->error = "client " + std::to_string(k) + ": send: " + std::strerror(errno);
-        close(fd);
+      if (!c.Send(head) || !c.Send(b.body)) {
+        t->error = who + "send: " + std::strerror(errno);
         return;
       }
-      if (!ReadAnswer(fd, &buf, &status, &body, &why)) {
-        t->error = "client " + std::to_string(k) + ": " + why;
-        close(fd);
+      const auto r = c.Read();
+      if (!r) {
+        t->error = who + "no answer (closed, malformed or timed out)";
         return;
       }
-      if (status == 429) {
+      if (r->status == 429) {
         ++t->busy;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
         continue;
       }
-      if (status != 200) {
-        t->error = "POST " + path + ": " + std::to_string(status) + " " + body.substr(0, 200);
-        close(fd);
+      if (r->status != 200) {
+        t->error = "POST " + path + ": " + std::to_string(r->status) + " " + r->body.substr(0, 200);
         return;
       }
       if (path == "/v1/events") {
-        const size_t j = body.find("\"accepted\":");
+        const size_t j = r->body.find("\"accepted\":");
         if (j == std::string::npos) {
-          t->error = "POST " + path + ": no \"accepted\" in " + body.substr(0, 200);
-          close(fd);
+          t->error = "POST " + path + ": no \"accepted\" in " + r->body.substr(0, 200);
           return;
         }
-        t->accepted += std::strtoull(body.c_str() + j + 11, nullptr, 10);
+        t->accepted += std::strtoull(r->body.c_str() + j + 11, nullptr, 10);
       }
       break;
     }
   }
-  close(fd);
 }
 
 }  // namespace

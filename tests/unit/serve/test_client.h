@@ -1,6 +1,7 @@
 // A small blocking HTTP/1.1 client over loopback for the serve tests: it
 // sends raw bytes and reads whole responses (Content-Length bodies), so a
 // test controls exactly what goes on the wire (pipelining, chunking, junk).
+// Also the client of bench/post_events (the ingest benchmark).
 #pragma once
 
 #include <arpa/inet.h>
