@@ -9,10 +9,12 @@ namespace hw::serve {
 
 // The admin listener (ingest, decisions API, console) runs on event loops of
 // its own: an ingest batch folds on the loop that received it, and the
-// gateway checks, on the shared loops, must never wait behind one. Two: the
-// engine folds one batch at a time, and while it does, the other loop
-// receives and journals the next (ingest.h).
-constexpr int kAdminThreads = 2;
+// gateway checks, on the shared loops, must never wait behind one. One more
+// than the batches in flight (ingest.h): while one loop's batch folds,
+// another receives and journals the next, and a third is still free to
+// read a further batch (it waits for a place, or gets its 429) or any other
+// admin request.
+constexpr int kAdminThreads = IngestService::kMaxInFlight + 1;
 
 Result<std::unique_ptr<ServeApp>> ServeApp::Create(ServeConfig config) {
   std::unique_ptr<ServeApp> a(new ServeApp());

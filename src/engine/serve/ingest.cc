@@ -180,13 +180,17 @@ IngestService::Admission IngestService::Admit(std::string_view body,
                                               const state::SourcePosition* position, bool wait,
                                               uint64_t* ticket) {
   std::unique_lock lock(journal_mu_);
-  if (!wait && in_flight_ >= kMaxInFlight) return Admission::kBusy;
   // A due checkpoint must find every journaled batch folded: none is
   // journaled ahead of it.
-  journal_cv_.wait(lock, [&] {
+  const auto admissible = [&] {
     if (quiescing_ > 0 || in_flight_ >= kMaxInFlight) return false;
     return in_flight_ == 0 || state_ == nullptr || !state_->CheckpointDue();
-  });
+  };
+  if (wait) {
+    journal_cv_.wait(lock, admissible);
+  } else if (!journal_cv_.wait_for(lock, kAdmitWait, admissible)) {
+    return Admission::kBusy;
+  }
   if (state_ != nullptr) {
     // Journaled before folded: an answered batch survives a crash.
     if (Status s = state_->AppendBatch(body, position); !s.ok()) {
@@ -352,7 +356,9 @@ void IngestService::Post(const Request& req, Response& resp) {
       break;
     case Admission::kBusy:
       busy_.fetch_add(1, std::memory_order_relaxed);
-      resp.Error(429, "the engine is busy (earlier batches are still folding); retry");
+      resp.Error(429,
+                 "the engine is busy: no place for the batch within 1 s (earlier batches "
+                 "are still folding, or a checkpoint or snapshot is being written); retry");
       resp.AddHeader("Retry-After", int64_t{1});
       return;
     case Admission::kJournalFailed:

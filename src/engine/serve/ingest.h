@@ -11,8 +11,10 @@
 // journaled (a ticket each); while one loop's batch folds, another loop may
 // receive and journal the next one and wait for its turn, so receiving and
 // journaling do not hold up the engine. At most kMaxInFlight batches are
-// journaled and not yet folded; a batch beyond that is answered 429 with
-// Retry-After at once: backpressure with a queue that cannot grow. Linking,
+// journaled and not yet folded; a batch beyond that waits up to kAdmitWait
+// for a place (it frees when a fold ends), then is answered 429 with
+// Retry-After: backpressure with a queue that cannot grow, and an answer
+// instead of a hung request while the engine is held up. Linking,
 // scoring and deciding run on a detector thread of their own whenever event
 // time crosses a detection period, so that no event loop (and no gateway
 // check) waits for them. Bodies are bounded by max_body_bytes, inflated gzip
@@ -21,6 +23,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -98,13 +101,19 @@ class IngestService {
   static constexpr size_t kMaxErrorsListed = 100;
   // Batches journaled and not yet folded: the one folding and the next.
   static constexpr int kMaxInFlight = 2;
+  // How long a posted batch waits for a place before its 429: many folds'
+  // length (a 1 MiB batch folds in milliseconds), so only an engine held
+  // up (a snapshot, a slow state store, a detection run waiting for a long
+  // console read) turns batches away. Matches the 429's Retry-After.
+  static constexpr std::chrono::milliseconds kAdmitWait{1000};
 
  private:
   enum class Admission { kTicket, kBusy, kJournalFailed };
   void Post(const Request& req, Response& resp);
   void Snapshot(const Request& req, Response& resp);
-  // Journals `body` (with a state store) and gives it the next ticket. With
-  // `wait`, waits for a free place instead of answering kBusy. kJournalFailed:
+  // Journals `body` (with a state store) and gives it the next ticket, once
+  // there is a place for it. With `wait`, waits as long as it takes; without,
+  // at most kAdmitWait, then answers kBusy. kJournalFailed:
   // the write failed (logged); nothing is to be folded.
   Admission Admit(std::string_view body, const state::SourcePosition* position, bool wait,
                   uint64_t* ticket);

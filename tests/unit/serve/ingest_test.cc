@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
 #include <set>
@@ -239,6 +240,111 @@ TEST(Ingest, AttackAccountsAreRefusedAtTheGatewayAndBenignOnesPass) {
   // Accounts that joined the campaign in the last minutes of the slice may
   // not have been judged yet; nearly all others must be refused.
   EXPECT_GE(refused * 10, attackers * 9) << refused << " of " << attackers;
+}
+
+// A batch that finds no place within kAdmitWait is answered 429 with
+// Retry-After and not folded; the batches in flight are answered once the
+// engine moves again, and the admin listener still answers meanwhile. The
+// engine is held up on purpose, not by load: a read of the latest detection
+// run that does not end holds the detection lock, so the detector thread,
+// once a run is due, waits for it holding the engine lock.
+TEST(Ingest, ABatchWithNoPlaceWithinTheWaitGets429AndIsNotFolded) {
+  auto app = StartApp("engine: {detect_period: 60s}\n");
+  ASSERT_TRUE(app);
+  IngestService* ingest = app->ingest();
+  ASSERT_NE(ingest, nullptr);
+  auto line = [](const char* t, const std::string& user) {
+    return std::string("{\"time\":\"") + t + "\",\"user.id\":\"" + user + "\"}\n";
+  };
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::thread reader([&] {
+    ingest->ReadLatestRun([&](const pipeline::OnlineEngine&) {
+      entered.set_value();
+      released.wait();
+    });
+  });
+  std::vector<std::future<IngestTotals>> stuck_reads;
+  std::future<std::optional<HttpReply>> first, second, third;
+  // Whatever fails below, the engine moves again before the futures above
+  // wait for their threads.
+  struct Releaser {
+    std::promise<void>* p;
+    std::thread* t;
+    ~Releaser() {
+      if (p == nullptr) return;
+      p->set_value();
+      t->join();
+    }
+  } releaser{&release, &reader};
+  entered.get_future().wait();
+  // Two minutes of event time: a detection falls due after this fold.
+  auto due = Post(app->admin_port(),
+                  line("2026-05-01T10:00:00Z", "a") + line("2026-05-01T10:02:00Z", "a"), kAuth);
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->status, 200) << due->body;
+  // The detector thread holds the engine lock once a read of the totals
+  // (which takes it) stays unanswered.
+  bool held = false;
+  for (int attempt = 0; attempt < 50 && !held; ++attempt) {
+    auto f = std::async(std::launch::async, [ingest] { return ingest->totals(); });
+    held = f.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout;
+    if (held) stuck_reads.push_back(std::move(f));
+  }
+  ASSERT_TRUE(held);
+
+  // Two batches take the two places and wait for their folds; the third,
+  // read by the admin listener's third loop, waits for a place in vain.
+  auto post_async = [&](const std::string& user) {
+    return std::async(std::launch::async, [&app, user, line] {
+      return Post(app->admin_port(), line("2026-05-01T10:03:00Z", user), kAuth);
+    });
+  };
+  first = post_async("b");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  second = post_async("c");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto sent = std::chrono::steady_clock::now();
+  third = post_async("d");
+  ASSERT_EQ(third.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  const auto waited = std::chrono::steady_clock::now() - sent;
+  auto busy = third.get();
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->status, 429) << busy->body;
+  EXPECT_EQ(busy->Header("retry-after"), "1");
+  EXPECT_GE(waited, IngestService::kAdmitWait);
+  EXPECT_EQ(first.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  EXPECT_EQ(second.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  {
+    TestClient c(app->admin_port());
+    auto health = c.Request("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+  }
+
+  release.set_value();
+  reader.join();
+  releaser.p = nullptr;
+  for (auto* f : {&first, &second}) {
+    auto r = f->get();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    EXPECT_NE(r->body.find("\"accepted\":1"), std::string::npos) << r->body;
+  }
+  // Nothing of the refused batch was folded; sent again, it is.
+  IngestTotals t = ingest->totals();
+  EXPECT_EQ(t.busy, 1u);
+  EXPECT_EQ(t.events, 4u);
+  auto again = Post(app->admin_port(), line("2026-05-01T10:03:00Z", "d"), kAuth);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << again->body;
+  EXPECT_EQ(ingest->totals().events, 5u);
+  TestClient m(app->admin_port());
+  auto metrics = m.Request("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("\nhydrawatch_ingest_busy_total 1\n"), std::string::npos)
+      << metrics->body;
 }
 
 }  // namespace
