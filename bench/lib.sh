@@ -47,7 +47,8 @@ wait_port() {
 # ingest_serve_yaml [EXTRA_LINE]: WORK/serve.yaml for the ingest benchmarks:
 # serve on CHECK_PORT and ADMIN_PORT, 2 threads, 4 MiB bodies, admin token
 # "bench-admin" (its hash), the engine on WORK/accounts.jsonl with 60 s
-# detection periods (HW_BENCH_FOLD_THREADS: engine.fold_threads), plus
+# detection periods (HW_BENCH_DETECT_PERIOD: another, e.g. 1s;
+# HW_BENCH_FOLD_THREADS: engine.fold_threads), plus
 # EXTRA_LINE (e.g. "state: {dir: state}").
 ingest_serve_yaml() {
   local token_hash
@@ -58,7 +59,7 @@ listen: {check: 127.0.0.1:$CHECK_PORT, admin: 127.0.0.1:$ADMIN_PORT}
 threads: 2
 limits: {max_body_bytes: 4194304}
 auth: {admin_tokens: [$token_hash]}
-engine: {accounts: accounts.jsonl, detect_period: 60s${HW_BENCH_FOLD_THREADS:+, fold_threads: $HW_BENCH_FOLD_THREADS}}
+engine: {accounts: accounts.jsonl, detect_period: ${HW_BENCH_DETECT_PERIOD:-60s}${HW_BENCH_FOLD_THREADS:+, fold_threads: $HW_BENCH_FOLD_THREADS}}
 ${1:-}
 YAML
 }
