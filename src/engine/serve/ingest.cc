@@ -356,10 +356,11 @@ void IngestService::Post(const Request& req, Response& resp) {
       break;
     case Admission::kBusy:
       busy_.fetch_add(1, std::memory_order_relaxed);
-      resp.Error(429,
-                 "the engine is busy: no place for the batch within 1 s (earlier batches "
-                 "are still folding, or a checkpoint or snapshot is being written); retry");
-      resp.AddHeader("Retry-After", int64_t{1});
+      resp.Error(429, "the engine is busy: no place for the batch within " +
+                          std::to_string(kAdmitWaitSeconds) +
+                          " s (earlier batches are still folding, or a checkpoint or snapshot "
+                          "is being written); retry");
+      resp.AddHeader("Retry-After", kAdmitWaitSeconds);
       return;
     case Admission::kJournalFailed:
       resp.Error(503, "the state store cannot record the batch; retry later");

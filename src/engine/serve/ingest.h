@@ -104,8 +104,9 @@ class IngestService {
   // How long a posted batch waits for a place before its 429: many folds'
   // length (a 1 MiB batch folds in milliseconds), so only an engine held
   // up (a snapshot, a slow state store, a detection run waiting for a long
-  // console read) turns batches away. Matches the 429's Retry-After.
-  static constexpr std::chrono::milliseconds kAdmitWait{1000};
+  // console read) turns batches away. The 429's Retry-After says as much.
+  static constexpr std::chrono::seconds kAdmitWait{1};
+  static constexpr int64_t kAdmitWaitSeconds = kAdmitWait.count();
 
  private:
   enum class Admission { kTicket, kBusy, kJournalFailed };

@@ -312,7 +312,7 @@ TEST(Ingest, ABatchWithNoPlaceWithinTheWaitGets429AndIsNotFolded) {
   auto busy = third.get();
   ASSERT_TRUE(busy);
   EXPECT_EQ(busy->status, 429) << busy->body;
-  EXPECT_EQ(busy->Header("retry-after"), "1");
+  EXPECT_EQ(busy->Header("retry-after"), std::to_string(IngestService::kAdmitWaitSeconds));
   EXPECT_GE(waited, IngestService::kAdmitWait);
   EXPECT_EQ(first.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
   EXPECT_EQ(second.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
