@@ -429,6 +429,15 @@ void AdminService::RenderMetrics(Response& resp) const {
        t.duplicates},
       {"hydrawatch_ingest_busy_total", "Batches answered 429 (engine busy).", t.busy},
       {"hydrawatch_detection_runs_total", "Link, score and decide runs.", t.detections},
+      {"hydrawatch_state_errors_total", "Journal appends and checkpoints that failed.",
+       t.state_errors},
+      {"hydrawatch_state_checkpoints_total", "Checkpoints written to the state store.",
+       t.checkpoints.checkpoints},
+      {"hydrawatch_state_checkpoint_accounts_total",
+       "Account states written by checkpoints (an account once per checkpoint).",
+       t.checkpoints.accounts},
+      {"hydrawatch_state_checkpoint_bytes_total", "Keys and values written by checkpoints.",
+       t.checkpoints.bytes},
   };
   char entry[512];  // the HELP, TYPE and sample lines of one counter
   for (const auto& c : counters) {
@@ -437,6 +446,17 @@ void AdminService::RenderMetrics(Response& resp) const {
                       c.help, c.name, c.name, static_cast<unsigned long long>(c.value));
     out.append(entry, static_cast<size_t>(std::min<int>(k, sizeof entry - 1)));
   }
+  const int k = std::snprintf(
+      entry, sizeof entry,
+      "# HELP hydrawatch_state_checkpoint_seconds_total Time checkpoints held ingest up.\n"
+      "# TYPE hydrawatch_state_checkpoint_seconds_total counter\n"
+      "hydrawatch_state_checkpoint_seconds_total %.6f\n"
+      "# HELP hydrawatch_state_checkpoint_write_seconds_total Time checkpoints took to write "
+      "beside the ingest.\n"
+      "# TYPE hydrawatch_state_checkpoint_write_seconds_total counter\n"
+      "hydrawatch_state_checkpoint_write_seconds_total %.6f\n",
+      static_cast<double>(t.checkpoint_ns) / 1e9, static_cast<double>(t.checkpoint_write_ns) / 1e9);
+  out.append(entry, static_cast<size_t>(std::min<int>(k, sizeof entry - 1)));
 }
 
 }  // namespace hw::serve

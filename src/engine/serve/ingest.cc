@@ -11,6 +11,8 @@
 #include "engine/common/sha256.h"
 #include "engine/serve/admin.h"
 #include "engine/serve/log.h"
+#include "engine/serve/mono_clock.h"
+#include "engine/state/journal.h"
 
 namespace hw::serve {
 
@@ -136,7 +138,7 @@ Result<state::RecoveryStats> IngestService::Recover() {
 Status IngestService::Checkpoint() {
   if (state_ == nullptr) return Status::Ok();
   Status s;
-  Quiesced([&] { s = state_->MaybeCheckpoint(engine_.get(), /*force=*/true); });
+  Quiesced([&] { s = TimedCheckpoint(/*force=*/true); });
   return s;
 }
 
@@ -167,6 +169,12 @@ IngestTotals IngestService::totals() const {
   IngestTotals t = totals_;
   t.busy = busy_.load(std::memory_order_relaxed);
   t.state_errors = state_errors_.load(std::memory_order_relaxed);
+  if (state_ != nullptr) {
+    std::lock_guard journal(journal_mu_);
+    t.checkpoints = state_->checkpoint_totals();
+    t.checkpoint_ns = checkpoint_ns_;
+    t.checkpoint_write_ns = checkpoint_write_ns_.load(std::memory_order_relaxed);
+  }
   return t;
 }
 
@@ -210,17 +218,24 @@ TimeUs IngestService::FoldTurn(uint64_t ticket, std::string_view body, uint64_t 
   std::unique_lock lock(mu_);
   turn_cv_.wait(lock, [&] { return folded_ + 1 == ticket; });
   *stats = engine_->Ingest(body, first_line, rejects);
+  std::unique_ptr<state::PendingCheckpoint> checkpoint;
   {
     std::lock_guard journal(journal_mu_);
     --in_flight_;
     // With a later batch journaled, the checkpoint waits for its fold: a
-    // checkpoint covers the whole journal.
-    if (state_ != nullptr && in_flight_ == 0) {
+    // checkpoint covers the whole journal. One is written at a time.
+    if (state_ != nullptr && in_flight_ == 0 && !checkpoint_writing_ && state_->CheckpointDue()) {
       // The batch is journaled: a failed checkpoint loses nothing, the
       // journal only grows until the next one succeeds.
-      if (Status s = state_->MaybeCheckpoint(engine_.get()); !s.ok()) {
+      const int64_t t0 = MonotonicNs();
+      auto begun = state_->BeginCheckpoint(engine_.get());
+      checkpoint_ns_ += static_cast<uint64_t>(MonotonicNs() - t0);
+      if (!begun.ok()) {
         state_errors_.fetch_add(1, std::memory_order_relaxed);
-        LogEvent("state-error", s.message());
+        LogEvent("state-error", begun.status().message());
+      } else {
+        checkpoint = std::move(begun).value();
+        checkpoint_writing_ = checkpoint != nullptr;
       }
     }
   }
@@ -234,14 +249,45 @@ TimeUs IngestService::FoldTurn(uint64_t ticket, std::string_view body, uint64_t 
   totals_.rejected += stats->rejected;
   totals_.duplicates += stats->duplicates;
   if (engine_->due_detection() != 0) due_cv_.notify_one();
-  return engine_->watermark();
+  const TimeUs watermark = engine_->watermark();
+  lock.unlock();
+  // Written while later batches fold; this batch's answer waits for it.
+  if (checkpoint != nullptr) WriteCheckpoint(std::move(checkpoint));
+  return watermark;
+}
+
+void IngestService::WriteCheckpoint(std::unique_ptr<state::PendingCheckpoint> checkpoint) {
+  const int64_t t0 = MonotonicNs();
+  state_->WriteCheckpoint(checkpoint.get());
+  std::vector<std::string> remove;
+  Status s;
+  {
+    std::lock_guard journal(journal_mu_);
+    s = state_->EndCheckpoint(std::move(checkpoint), &remove);
+    checkpoint_writing_ = false;
+  }
+  journal_cv_.notify_all();
+  if (s.ok()) s = state::Journal::Remove(remove);
+  if (!s.ok()) {
+    state_errors_.fetch_add(1, std::memory_order_relaxed);
+    LogEvent("state-error", s.message());
+  }
+  checkpoint_write_ns_.fetch_add(static_cast<uint64_t>(MonotonicNs() - t0),
+                                 std::memory_order_relaxed);
+}
+
+Status IngestService::TimedCheckpoint(bool force) {
+  const int64_t t0 = MonotonicNs();
+  Status s = state_->MaybeCheckpoint(engine_.get(), force);
+  checkpoint_ns_ += static_cast<uint64_t>(MonotonicNs() - t0);
+  return s;
 }
 
 void IngestService::Quiesced(const std::function<void()>& fn) {
   {
     std::unique_lock journal(journal_mu_);
     ++quiescing_;
-    journal_cv_.wait(journal, [&] { return in_flight_ == 0; });
+    journal_cv_.wait(journal, [&] { return in_flight_ == 0 && !checkpoint_writing_; });
   }
   // No batch is in flight and none is admitted until quiescing_ falls, so
   // taking the locks in their order finds nothing half done.
@@ -306,7 +352,7 @@ void IngestService::Snapshot(const Request& req, Response& resp) {
     Quiesced([&] {
       std::error_code ec;
       taken = std::filesystem::exists(dir, ec);
-      if (!taken) s = state_->MaybeCheckpoint(engine_.get(), /*force=*/true);
+      if (!taken) s = TimedCheckpoint(/*force=*/true);
       if (!taken && s.ok()) {
         std::filesystem::create_directories(root, ec);
         s = state_->Snapshot(dir);

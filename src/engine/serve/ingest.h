@@ -52,6 +52,12 @@ struct IngestTotals {
   uint64_t busy = 0;  // batches answered 429
   uint64_t detections = 0;
   uint64_t state_errors = 0;  // journal or checkpoint writes that failed
+  state::CheckpointTotals checkpoints;
+  // Monotonic time (an operating figure, not event time) the checkpoints
+  // held ingest up (encoding the changed accounts; a forced one, all of
+  // it), and the time their RocksDB writes took beside the ingest.
+  uint64_t checkpoint_ns = 0;
+  uint64_t checkpoint_write_ns = 0;
 };
 
 class IngestService {
@@ -132,6 +138,10 @@ class IngestService {
   DecisionService* decisions_;
   state::StateStore* state_;
   void DetectLoop();
+  // state_->MaybeCheckpoint, timed; with journal_mu_ and mu_ held.
+  Status TimedCheckpoint(bool force);
+  // The rest of a checkpoint FoldTurn began, with no lock held.
+  void WriteCheckpoint(std::unique_ptr<state::PendingCheckpoint> checkpoint);
 
   // Lock order: mu_ before journal_mu_, mu_ before detect_mu_.
   mutable std::mutex mu_;  // guards engine_, folded_, totals_, stop_
@@ -149,6 +159,11 @@ class IngestService {
   int in_flight_ = 0;                   // tickets given and not folded
   int quiescing_ = 0;                   // Quiesced() calls waiting or running
   std::condition_variable journal_cv_;  // in_flight_ or quiescing_ fell (with journal_mu_)
+  uint64_t checkpoint_ns_ = 0;          // with journal_mu_
+  // A checkpoint begun is being written (FoldTurn's caller writes it after
+  // the fold, with no lock): no other begins, and Quiesced waits for it.
+  bool checkpoint_writing_ = false;  // with journal_mu_
+  std::atomic<uint64_t> checkpoint_write_ns_{0};
   std::atomic<uint64_t> busy_{0};
   std::atomic<uint64_t> state_errors_{0};
   std::condition_variable due_cv_;  // a detection became due, or stop

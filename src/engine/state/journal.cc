@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <system_error>
 
 #include "engine/common/bytes.h"
@@ -293,18 +294,35 @@ Status Journal::ForEach(uint64_t after, const RecordFn& fn) const {
 
 Status Journal::Clear() {
   if (read_only_) return {ErrorCode::kInvalidArgument, "journal " + dir_ + ": opened read-only"};
+  return Remove(TakeSealed(Seal()));
+}
+
+size_t Journal::Seal() {
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;
   }
+  return segments_.size();
+}
+
+std::vector<std::string> Journal::TakeSealed(size_t n) {
+  n = std::min(n, segments_.size());
+  // A segment appended after the seal stays the last one, with its own
+  // valid length; with none, the next Append starts from zero.
+  if (n == segments_.size()) last_valid_bytes_ = 0;
+  std::vector<std::string> taken(std::make_move_iterator(segments_.begin()),
+                                 std::make_move_iterator(segments_.begin() + static_cast<long>(n)));
+  segments_.erase(segments_.begin(), segments_.begin() + static_cast<long>(n));
+  return taken;
+}
+
+Status Journal::Remove(const std::vector<std::string>& paths) {
   Status result;
-  for (const std::string& path : segments_) {
+  for (const std::string& path : paths) {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT && result.ok()) {
       result = IoError("journal " + path + ": cannot remove");
     }
   }
-  segments_.clear();
-  last_valid_bytes_ = 0;
   return result;
 }
 

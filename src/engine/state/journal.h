@@ -19,10 +19,12 @@
 // damaged record, as RocksDB's point-in-time recovery does with its log;
 // damage in an earlier segment is an error naming the file and the offset.
 //
-// Segments: a new one starts after each Clear (a checkpoint covers every
-// record appended so far) and is named by its first sequence number; Clear
-// removes the old ones. Not thread-safe: one owner (StateStore, under the
-// ingest lock).
+// Segments: a new one starts after each Seal or Clear (a checkpoint covers
+// every record appended so far) and is named by its first sequence number.
+// Clear removes the old ones at once; Seal leaves them in place until the
+// checkpoint that covers them is written (TakeSealed, then Remove), so that
+// a crash in between replays them. Not thread-safe: one owner (StateStore,
+// under the ingest's journal lock); Remove touches no journal state.
 #pragma once
 
 #include <cstdint>
@@ -64,6 +66,14 @@ class Journal {
   // Removes every segment (their records are checkpointed); the next Append
   // starts a new one.
   Status Clear();
+  // Closes the last segment: the next Append starts a new one. Returns how
+  // many segments there are now, all of them sealed, oldest first.
+  size_t Seal();
+  // Forgets the first `n` segments (sealed, their records checkpointed) and
+  // returns their paths, for Remove.
+  std::vector<std::string> TakeSealed(size_t n);
+  // Deletes segment files that TakeSealed returned; a missing one is fine.
+  static Status Remove(const std::vector<std::string>& paths);
   // Copies the segments into `dir` (created), for a snapshot.
   Status CopyTo(const std::string& dir) const;
 

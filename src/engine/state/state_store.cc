@@ -137,6 +137,7 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const StateOptions& options
   st->last_seq_ = st->checkpoint_seq_;
   // Journal batches of a store written before the journal left RocksDB.
   Status js = ForEachPrefixed(db, kJournal, [&](const rocksdb::Slice& k, const rocksdb::Slice& v) {
+    st->legacy_journal_ = true;
     st->last_seq_ = std::max(st->last_seq_, KeySeq(k));
     st->journal_bytes_ += v.size();
     ++st->journal_batches_;
@@ -306,12 +307,33 @@ std::optional<SourcePosition> StateStore::Position(const std::string& source) co
   return it->second;
 }
 
+PendingCheckpoint::PendingCheckpoint() = default;
+PendingCheckpoint::~PendingCheckpoint() = default;
+
 Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
-  if (!force && !CheckpointDue()) return Status::Ok();
-  if (last_seq_ == checkpoint_seq_ && !force) return Status::Ok();
+  Result<std::unique_ptr<PendingCheckpoint>> begun = BeginCheckpoint(engine, force);
+  if (!begun.ok()) return begun.status();
+  if (*begun == nullptr) return Status::Ok();
+  WriteCheckpoint(begun->get());
+  std::vector<std::string> remove;
+  if (Status s = EndCheckpoint(std::move(begun).value(), &remove); !s.ok()) return s;
+  return Journal::Remove(remove);
+}
+
+Result<std::unique_ptr<PendingCheckpoint>> StateStore::BeginCheckpoint(
+    pipeline::OnlineEngine* engine, bool force) {
+  if (checkpoint_begun_) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "state " + options_.dir + ": a checkpoint is already being written");
+  }
+  if (!force && !CheckpointDue()) return std::unique_ptr<PendingCheckpoint>();
+  if (last_seq_ == checkpoint_seq_ && !force) return std::unique_ptr<PendingCheckpoint>();
+  auto pending = std::make_unique<PendingCheckpoint>();
+  pending->batch = std::make_unique<rocksdb::WriteBatch>();
   // Changes a failed checkpoint could not write go first: their journal was
-  // not dropped, but the next checkpoint drops it.
-  pipeline::EngineChanges changes = std::move(pending_);
+  // not dropped, but this checkpoint drops it.
+  pipeline::EngineChanges& changes = pending->changes;
+  changes = std::move(pending_);
   pending_ = {};
   {
     pipeline::EngineChanges now = engine->TakeChanges();
@@ -319,12 +341,14 @@ Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
     changes.response_ids.insert(changes.response_ids.end(), now.response_ids.begin(),
                                 now.response_ids.end());
   }
-  rocksdb::WriteBatch batch;
+  rocksdb::WriteBatch& batch = *pending->batch;
   std::string buf;
+  std::string key(1, kAccount);
   for (uint32_t i : changes.accounts) {
     fingerprint::EncodeAccountState(engine->table().state(i), &buf);
-    const std::string& id = engine->table().id(i);
-    batch.Put(std::string(1, kAccount) + id, buf);
+    key.resize(1);
+    key += engine->table().id(i);
+    batch.Put(key, buf);
   }
   const uint64_t seq = last_seq_;
   if (!changes.response_ids.empty()) {
@@ -347,7 +371,7 @@ Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
     seen_lists_read_ = true;
   }
   // The lists after this checkpoint, if its write succeeds.
-  std::vector<std::pair<uint64_t, uint64_t>> kept;
+  std::vector<std::pair<uint64_t, uint64_t>>& kept = pending->seen_lists;
   uint64_t covered = changes.response_ids.size();
   for (size_t i = seen_lists_.size(); i-- > 0;) {
     if (seen_lists_[i].first == seq) {
@@ -377,21 +401,52 @@ Status StateStore::MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force) {
     PutOffsets(p, &w);
     batch.Put(std::string(1, kPosition) + source, buf);
   }
-  // Journal batches a store written before the journal left RocksDB holds.
-  batch.DeleteRange(SeqKey(kJournal, 0), SeqKey(kJournal, seq + 1));
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync;
-  rocksdb::Status s = db_->Write(wo, &batch);
-  if (!s.ok()) {
-    pending_ = std::move(changes);
-    return FromRocks(s, "state " + options_.dir + ": checkpoint");
+  if (legacy_journal_) {
+    batch.DeleteRange(SeqKey(kJournal, 0), SeqKey(kJournal, seq + 1));
+    pending->drops_legacy_journal = true;
   }
-  checkpoint_seq_ = seq;
-  seen_lists_ = std::move(kept);
+  pending->seq = seq;
+  // Later batches go to a new segment, which this checkpoint does not cover.
+  pending->sealed_segments = journal_->Seal();
+  pending->journal_bytes = journal_bytes_;
+  pending->journal_batches = journal_batches_;
   journal_bytes_ = 0;
   journal_batches_ = 0;
-  // Every segment holds only records the checkpoint covers.
-  return journal_->Clear();
+  checkpoint_begun_ = true;
+  return pending;
+}
+
+void StateStore::WriteCheckpoint(PendingCheckpoint* pending) {
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  pending->written =
+      FromRocks(db_->Write(wo, pending->batch.get()), "state " + options_.dir + ": checkpoint");
+}
+
+Status StateStore::EndCheckpoint(std::unique_ptr<PendingCheckpoint> pending,
+                                 std::vector<std::string>* remove) {
+  checkpoint_begun_ = false;
+  if (!pending->written.ok()) {
+    // Nothing was written: the sealed segments stay, and the changes and
+    // the journal's size count again, so that the next checkpoint is due.
+    pipeline::EngineChanges& c = pending->changes;
+    c.accounts.insert(c.accounts.end(), pending_.accounts.begin(), pending_.accounts.end());
+    c.response_ids.insert(c.response_ids.end(), pending_.response_ids.begin(),
+                          pending_.response_ids.end());
+    pending_ = std::move(c);
+    journal_bytes_ += pending->journal_bytes;
+    journal_batches_ += pending->journal_batches;
+    return pending->written;
+  }
+  checkpoint_seq_ = pending->seq;
+  seen_lists_ = std::move(pending->seen_lists);
+  if (pending->drops_legacy_journal) legacy_journal_ = false;
+  ++checkpoint_totals_.checkpoints;
+  checkpoint_totals_.accounts += pending->changes.accounts.size();
+  checkpoint_totals_.bytes += pending->batch->GetDataSize();
+  // Every sealed segment holds only records the checkpoint covers.
+  *remove = journal_->TakeSealed(pending->sealed_segments);
+  return Status::Ok();
 }
 
 Status StateStore::PersistDecisions(const decide::DecisionStore& store) {

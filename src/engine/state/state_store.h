@@ -13,6 +13,9 @@
 //   sources' positions (`p/SOURCE`), the engine's clock and the checkpoint's
 //   sequence number (`m`); then the journal's segments are removed (a crash
 //   before that leaves records the checkpoint covers: recovery skips them).
+//   The write can happen outside the ingest lock (BeginCheckpoint,
+//   WriteCheckpoint, EndCheckpoint): the journal is sealed when the
+//   checkpoint is taken, and only the sealed segments go.
 //   A store written before the journal moved out of RocksDB may hold
 //   journal batches under `j/SEQ`: they are refolded first, and the next
 //   checkpoint deletes them. Response-id lists are kept until newer ones cover the
@@ -29,10 +32,11 @@
 // crash or kill -9 loses nothing); `sync: true` also fsyncs each journal
 // append and decision write, against power loss, at a cost per batch.
 //
-// Thread safety: AppendBatch, Position, CheckpointDue, MaybeCheckpoint and
-// Recover never two at once (serve's ingest calls them under its journal
-// lock); PersistDecisions from any thread holding the decision store's write
-// lock.
+// Thread safety: AppendBatch, Position, CheckpointDue, MaybeCheckpoint,
+// BeginCheckpoint, EndCheckpoint, checkpoint_totals and Recover never two at
+// once (serve's ingest calls them under its journal lock); WriteCheckpoint
+// beside any of them but MaybeCheckpoint; PersistDecisions from any thread
+// holding the decision store's write lock.
 #pragma once
 
 #include <cstdint>
@@ -52,7 +56,8 @@
 
 namespace rocksdb {
 class DB;
-}
+class WriteBatch;
+}  // namespace rocksdb
 
 namespace hw::state {
 
@@ -88,6 +93,34 @@ struct SourcePosition {
   uint64_t inode = 0;   // of the file read (rotation is a new inode)
   uint64_t offset = 0;  // bytes consumed: the batch ends at a line end
   uint64_t lines = 0;   // lines consumed, for line numbers in errors
+};
+
+// A checkpoint between BeginCheckpoint and EndCheckpoint: what it writes,
+// and what it took from the engine and the journal, given back if the write
+// fails.
+struct PendingCheckpoint {
+  PendingCheckpoint();
+  ~PendingCheckpoint();
+  PendingCheckpoint(const PendingCheckpoint&) = delete;
+  PendingCheckpoint& operator=(const PendingCheckpoint&) = delete;
+
+  uint64_t seq = 0;  // journal batches up to it are covered
+  std::unique_ptr<rocksdb::WriteBatch> batch;
+  pipeline::EngineChanges changes;
+  // The seen-id lists in RocksDB once the batch is written.
+  std::vector<std::pair<uint64_t, uint64_t>> seen_lists;
+  size_t sealed_segments = 0;  // the journal's segments it covers
+  uint64_t journal_bytes = 0;  // appended before the seal
+  uint64_t journal_batches = 0;
+  bool drops_legacy_journal = false;
+  Status written;  // set by WriteCheckpoint
+};
+
+// What the checkpoints of this process wrote, for /metrics.
+struct CheckpointTotals {
+  uint64_t checkpoints = 0;
+  uint64_t accounts = 0;  // account states written (one account once per checkpoint)
+  uint64_t bytes = 0;     // keys and values written
 };
 
 struct StateInfo {
@@ -129,8 +162,30 @@ class StateStore {
   // MaybeCheckpoint writes one.
   bool CheckpointDue() const noexcept { return journal_bytes_ >= options_.checkpoint_bytes; }
   // Checkpoints when `checkpoint_bytes` of journal have accumulated (or
-  // `force`). The engine must have folded every appended batch.
+  // `force`). The engine must have folded every appended batch, and no
+  // checkpoint may be between its Begin and End.
   Status MaybeCheckpoint(pipeline::OnlineEngine* engine, bool force = false);
+
+  // The same checkpoint in parts, so that the RocksDB write (most of its
+  // time) holds no lock the ingest needs:
+  // - BeginCheckpoint, with the engine and the journal exclusive (as for
+  //   MaybeCheckpoint): takes the engine's changes and encodes them, seals
+  //   the journal (later batches go to a new segment). Null when no
+  //   checkpoint is due (and not `force`).
+  // - WriteCheckpoint, with no lock: the one atomic RocksDB write.
+  // - EndCheckpoint, with the journal exclusive again: on success the
+  //   checkpoint is the store's, and the covered segments' paths are put in
+  //   `remove`; on failure the changes and the journal are kept for the
+  //   next checkpoint, which is due at once.
+  // - Journal::Remove(remove), with no lock.
+  // A crash anywhere in between leaves the old checkpoint and the whole
+  // journal after it (or the new one and segments it covers): recovery is
+  // the same.
+  Result<std::unique_ptr<PendingCheckpoint>> BeginCheckpoint(pipeline::OnlineEngine* engine,
+                                                             bool force = false);
+  void WriteCheckpoint(PendingCheckpoint* pending);
+  Status EndCheckpoint(std::unique_ptr<PendingCheckpoint> pending,
+                       std::vector<std::string>* remove);
   // Writes the decisions `store` changed since the last call.
   Status PersistDecisions(const decide::DecisionStore& store);
 
@@ -144,6 +199,8 @@ class StateStore {
   Status Dump(std::string* out) const;
 
   uint64_t last_seq() const noexcept { return last_seq_; }
+  // Under the same exclusion as MaybeCheckpoint.
+  const CheckpointTotals& checkpoint_totals() const noexcept { return checkpoint_totals_; }
 
  private:
   explicit StateStore(StateOptions options);
@@ -155,6 +212,11 @@ class StateStore {
   uint64_t checkpoint_seq_ = 0;   // journal batches up to it are in the checkpoint
   uint64_t journal_bytes_ = 0;    // appended since the checkpoint
   uint64_t journal_batches_ = 0;  // appended since the checkpoint
+  CheckpointTotals checkpoint_totals_;
+  bool checkpoint_begun_ = false;  // between BeginCheckpoint and EndCheckpoint
+  // Journal batches under `j/SEQ` from before the journal left RocksDB:
+  // the next checkpoint deletes them.
+  bool legacy_journal_ = false;
   // Followed sources' positions: the checkpoint's, then those of the journal
   // batches after it; written to RocksDB by each checkpoint.
   std::map<std::string, SourcePosition> positions_;

@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
@@ -14,6 +15,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "engine/common/sha256.h"
 #include "engine/decode/registry.h"
@@ -345,6 +347,52 @@ TEST(Ingest, ABatchWithNoPlaceWithinTheWaitGets429AndIsNotFolded) {
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find("\nhydrawatch_ingest_busy_total 1\n"), std::string::npos)
       << metrics->body;
+}
+
+// Checkpoints (every state.checkpoint_bytes of journal, after the batch that
+// reaches it is folded) are counted on /metrics: how many, the account
+// states they wrote and the time they held ingest up.
+TEST(Ingest, CheckpointsAreCountedOnMetrics) {
+  const std::string dir = ::testing::TempDir() + "/hw_ingest_checkpoints";
+  std::filesystem::remove_all(dir);
+  auto app = StartApp("state: {dir: " + dir + ", checkpoint_bytes: 65536}\n");
+  ASSERT_TRUE(app);
+  const std::string text(200, 'x');
+  for (int b = 0; b < 3; ++b) {
+    std::string body;
+    // 400 lines of about 300 bytes: past 64 KiB, one checkpoint per batch;
+    // ten accounts per batch, new in each.
+    for (int i = 0; i < 400; ++i) {
+      body += "{\"time\":\"2026-05-01T10:" + std::to_string(10 + b) + ":" +
+              std::to_string(10 + i % 50) + "Z\",\"user.id\":\"u" + std::to_string(b) + "-" +
+              std::to_string(i % 10) +
+              "\",\"gen_ai.input.messages\":[{\"role\":\"user\",\"parts\":[{\"type\":"
+              "\"text\",\"content\":\"" +
+              text + "\"}]}]}\n";
+    }
+    ASSERT_GT(body.size(), 65536u);
+    auto r = Post(app->admin_port(), body, kAuth);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    ASSERT_NE(r->body.find("\"accepted\":400"), std::string::npos) << r->body;
+  }
+  const IngestTotals t = app->ingest()->totals();
+  EXPECT_EQ(t.checkpoints.checkpoints, 3u);
+  EXPECT_EQ(t.checkpoints.accounts, 30u);
+  EXPECT_GT(t.checkpoints.bytes, 30u * 100);
+  EXPECT_GT(t.checkpoint_ns, 0u);
+  TestClient m(app->admin_port());
+  auto metrics = m.Request("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(metrics);
+  for (const std::string& want :
+       std::vector<std::string>{"\nhydrawatch_state_checkpoints_total 3\n",
+                                "\nhydrawatch_state_checkpoint_accounts_total 30\n",
+                                "\nhydrawatch_state_checkpoint_bytes_total " +
+                                    std::to_string(t.checkpoints.bytes) + "\n",
+                                "\nhydrawatch_state_errors_total 0\n",
+                                "\n# TYPE hydrawatch_state_checkpoint_seconds_total counter\n"}) {
+    EXPECT_NE(metrics->body.find(want), std::string::npos) << want << metrics->body;
+  }
 }
 
 }  // namespace

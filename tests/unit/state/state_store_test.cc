@@ -23,6 +23,7 @@
 #include "engine/fingerprint/account_codec.h"
 #include "engine/sim/generator.h"
 #include "engine/sim/scenario.h"
+#include "engine/state/journal.h"
 #include "small_blocks.h"
 #include "state_fixtures.h"
 
@@ -108,11 +109,17 @@ TEST(StateStore, RecoveryAfterACrashEqualsAnUninterruptedRun) {
     ASSERT_TRUE(st.ok()) << st.status().message();
     decide::DecisionStore store;
     auto engine = MakeEngine(&store, st->get());
+    uint64_t due = 0;
     for (size_t i = 0; i <= crash_at; ++i) {
       ASSERT_TRUE((*st)->AppendBatch(blocks[i]).ok());
       engine->Ingest(blocks[i], 1, nullptr);
+      due += (*st)->CheckpointDue();
       ASSERT_TRUE((*st)->MaybeCheckpoint(engine.get()).ok());
     }
+    const CheckpointTotals& totals = (*st)->checkpoint_totals();
+    EXPECT_EQ(totals.checkpoints, due);
+    EXPECT_GT(totals.accounts, 0u);
+    EXPECT_GT(totals.bytes, totals.accounts * 100);
     const StateInfo info = (*st)->Info();
     EXPECT_GT(info.checkpoint_seq, 0u);
     EXPECT_GT(info.journal_batches, 0u) << "the crash must leave journal to replay";
@@ -157,6 +164,107 @@ TEST(StateStore, RecoveryAfterACrashEqualsAnUninterruptedRun) {
   EXPECT_EQ(rec2->journal_batches, 0u);
   EXPECT_EQ(EncodedStates(*engine2), EncodedStates(*ref));
   EXPECT_EQ(store2.active_count(), ref_store.active_count());
+}
+
+// A checkpoint written in parts, as serve writes it beside the ingest:
+// batches keep going to the journal (a new segment) between its begin and
+// its end. A crash before its write, and one after the write but before its
+// end (the covered segments still on disk), and one after its end (only the
+// covered segments removed), all recover to the state of an
+// uninterrupted run once the rest is delivered; so does a run whose write
+// failed, which keeps its changes and segments and is due again at once.
+TEST(StateStore, ACheckpointWrittenBesideTheIngestRecoversAtEveryStep) {
+  const std::vector<std::string> blocks = SmallBlocks(500, "2026-04-22T08:00:00Z");
+  ASSERT_GT(blocks.size(), 10u);
+  decide::DecisionStore ref_store;
+  auto ref = MakeEngine(&ref_store, nullptr);
+  for (const std::string& b : blocks) ref->Ingest(b, 1, nullptr);
+  const size_t begin_at = blocks.size() / 3, end_at = blocks.size() * 2 / 3;
+
+  enum class Step { kCrashBeforeWrite, kCrashAfterWrite, kCrashAfterEnd, kWriteFailed };
+  for (const Step step : {Step::kCrashBeforeWrite, Step::kCrashAfterWrite, Step::kCrashAfterEnd,
+                          Step::kWriteFailed}) {
+    SCOPED_TRACE(static_cast<int>(step));
+    const std::string dir = TempDir(("split" + std::to_string(static_cast<int>(step))).c_str());
+    StateOptions so;
+    so.dir = dir;
+    so.checkpoint_bytes = 2 << 20;
+    size_t delivered = 0;  // blocks journaled before the crash
+    uint64_t begun_seq = 0;
+    {
+      auto st = StateStore::Open(so);
+      ASSERT_TRUE(st.ok()) << st.status().message();
+      decide::DecisionStore store;
+      auto engine = MakeEngine(&store, st->get());
+      std::unique_ptr<PendingCheckpoint> pending;
+      for (size_t i = 0; i < blocks.size(); ++i) {
+        ASSERT_TRUE((*st)->AppendBatch(blocks[i]).ok());
+        engine->Ingest(blocks[i], 1, nullptr);
+        delivered = i + 1;
+        if (i < begin_at || (step == Step::kWriteFailed && i > end_at)) {
+          ASSERT_TRUE((*st)->MaybeCheckpoint(engine.get()).ok());
+          if (i + 2 == blocks.size()) break;
+        } else if (i == begin_at) {
+          auto begun = (*st)->BeginCheckpoint(engine.get(), /*force=*/true);
+          ASSERT_TRUE(begun.ok()) << begun.status().message();
+          ASSERT_NE(*begun, nullptr);
+          pending = std::move(begun).value();
+          begun_seq = pending->seq;
+          EXPECT_FALSE((*st)->CheckpointDue());
+          // One at a time.
+          EXPECT_FALSE((*st)->BeginCheckpoint(engine.get(), true).ok());
+          EXPECT_FALSE((*st)->MaybeCheckpoint(engine.get(), true).ok());
+        } else if (i == end_at) {
+          if (step == Step::kCrashBeforeWrite) break;
+          if (step == Step::kCrashAfterWrite || step == Step::kCrashAfterEnd) {
+            (*st)->WriteCheckpoint(pending.get());
+            ASSERT_TRUE(pending->written.ok()) << pending->written.message();
+            if (step == Step::kCrashAfterWrite) break;
+            // Only the sealed segments go: the batches after the begin stay.
+            std::vector<std::string> remove;
+            ASSERT_TRUE((*st)->EndCheckpoint(std::move(pending), &remove).ok());
+            EXPECT_FALSE(remove.empty());
+            ASSERT_TRUE(Journal::Remove(remove).ok());
+            EXPECT_EQ((*st)->Info().checkpoint_seq, begun_seq);
+            EXPECT_EQ((*st)->Info().journal_batches, delivered - begun_seq);
+            break;
+          }
+          pending->written = Status(ErrorCode::kIoError, "injected write failure");
+          std::vector<std::string> remove;
+          EXPECT_FALSE((*st)->EndCheckpoint(std::move(pending), &remove).ok());
+          EXPECT_TRUE(remove.empty());
+          EXPECT_TRUE((*st)->CheckpointDue()) << "a failed checkpoint is due again at once";
+          EXPECT_LT((*st)->Info().checkpoint_seq, begun_seq);
+        }
+      }
+      // Dropped without a final checkpoint (or end): what a crash leaves.
+    }
+    ASSERT_LT(delivered, blocks.size());
+    auto st = StateStore::Open(so);
+    ASSERT_TRUE(st.ok()) << st.status().message();
+    decide::DecisionStore store;
+    auto engine = MakeEngine(&store, st->get());
+    auto rec = (*st)->Recover(engine.get(), &store);
+    ASSERT_TRUE(rec.ok()) << rec.status().message();
+    if (step == Step::kCrashBeforeWrite) {
+      EXPECT_LT(rec->checkpoint_seq, begun_seq);
+    }
+    if (step == Step::kCrashAfterWrite || step == Step::kCrashAfterEnd) {
+      EXPECT_EQ(rec->checkpoint_seq, begun_seq);
+      EXPECT_EQ(rec->journal_batches, delivered - begun_seq);
+    }
+    if (step == Step::kWriteFailed) {
+      EXPECT_GT(rec->checkpoint_seq, begun_seq);
+    }
+    for (size_t i = delivered; i < blocks.size(); ++i) {
+      ASSERT_TRUE((*st)->AppendBatch(blocks[i]).ok());
+      engine->Ingest(blocks[i], 1, nullptr);
+      ASSERT_TRUE((*st)->MaybeCheckpoint(engine.get()).ok());
+    }
+    EXPECT_EQ(EncodedStates(*engine), EncodedStates(*ref));
+    EXPECT_EQ(engine->watermark(), ref->watermark());
+    EXPECT_EQ(ActiveDecisions(store), ActiveDecisions(ref_store));
+  }
 }
 
 // The journal, nearly all that serve writes, goes to its own segment files
