@@ -108,7 +108,7 @@ struct ServeConfig {
   // Crash-safe state (docs/SERVE.md, "State"); empty dir: in memory only.
   std::string state_dir;  // resolved
   bool state_sync = false;
-  uint64_t state_checkpoint_bytes = uint64_t{64} << 20;
+  uint64_t state_checkpoint_bytes = uint64_t{256} << 20;
 
   // Whether `hash` (of a presented secret) is one of the bouncer keys (admin
   // tokens) in force. Safe while a reload publishes; every entry is compared

@@ -329,7 +329,6 @@ Result<std::unique_ptr<PendingCheckpoint>> StateStore::BeginCheckpoint(
   if (!force && !CheckpointDue()) return std::unique_ptr<PendingCheckpoint>();
   if (last_seq_ == checkpoint_seq_ && !force) return std::unique_ptr<PendingCheckpoint>();
   auto pending = std::make_unique<PendingCheckpoint>();
-  pending->batch = std::make_unique<rocksdb::WriteBatch>();
   // Changes a failed checkpoint could not write go first: their journal was
   // not dropped, but this checkpoint drops it.
   pipeline::EngineChanges& changes = pending->changes;
@@ -341,6 +340,12 @@ Result<std::unique_ptr<PendingCheckpoint>> StateStore::BeginCheckpoint(
     changes.response_ids.insert(changes.response_ids.end(), now.response_ids.begin(),
                                 now.response_ids.end());
   }
+  // Reserved for a typical account (half its state's bytes, zero runs) and
+  // the ids: growing a batch of megabytes by doubling copies it again and
+  // again under the ingest lock.
+  pending->batch = std::make_unique<rocksdb::WriteBatch>(
+      changes.accounts.size() * (sizeof(fingerprint::AccountState) / 2 + 64) +
+      changes.response_ids.size() * 8 + 4096);
   rocksdb::WriteBatch& batch = *pending->batch;
   std::string buf;
   std::string key(1, kAccount);

@@ -67,7 +67,7 @@ struct StateOptions {
   std::string dir;
   bool sync = false;
   // Journal bytes between checkpoints: bounds the replay on restart.
-  uint64_t checkpoint_bytes = uint64_t{64} << 20;
+  uint64_t checkpoint_bytes = uint64_t{256} << 20;
   // Response ids kept for the duplicate filter after a restart: at least the
   // engine's dedup capacity.
   uint64_t seen_ids = uint64_t{8} << 20;

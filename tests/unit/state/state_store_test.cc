@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -51,6 +53,52 @@ TEST(StateCodec, AccountStateRoundTripsAndBadRecordsAreRefused) {
   EXPECT_FALSE(s.ok());
   EXPECT_NE(s.message().find("another layout"), std::string::npos) << s.message();
   EXPECT_FALSE(fingerprint::DecodeAccountState("junk", &b).ok());
+
+  // Zero runs: a state with few counters set takes a fraction of its bytes.
+  EXPECT_LT(bytes.size(), sizeof(fingerprint::AccountState) / 2) << bytes.size();
+  // A record of the bytes as they are ("HAS1", before zero runs) is read too.
+  std::string raw = bytes.substr(0, 12);
+  raw[3] = '1';
+  raw.append(reinterpret_cast<const char*>(&a), sizeof a);
+  fingerprint::AccountState c;
+  ASSERT_TRUE(fingerprint::DecodeAccountState(raw, &c).ok());
+  fingerprint::EncodeAccountState(c, &again);
+  EXPECT_EQ(bytes, again);
+  // Damage is refused and leaves the state as it was: bytes after the
+  // state, a run past its end, a run of nothing.
+  for (const std::string& bad : {bytes + "x", bytes.substr(0, 12) + std::string("\xff\xff\0\0", 4),
+                                 bytes.substr(0, 12) + std::string(4, '\0') + bytes.substr(12)}) {
+    fingerprint::AccountState d = b;
+    EXPECT_FALSE(fingerprint::DecodeAccountState(bad, &d).ok());
+    fingerprint::EncodeAccountState(d, &again);
+    EXPECT_EQ(bytes, again);
+  }
+}
+
+// The fuzz seeds (fuzz/fuzz_state_records.cc: key prefix, then value) are
+// records the store wrote: an account as zero runs, the same account as its
+// bytes (before zero runs), a decision. All still read; both account
+// records give the same state.
+TEST(StateCodec, StoredRecordsOfEveryFormRead) {
+  const std::string dir = std::string(HW_SOURCE_DIR) + "/tests/fuzz_regressions/state_records/";
+  const auto read = [&](const char* name) {
+    std::ifstream in(dir + name, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_GT(bytes.size(), 1u) << name;
+    return bytes.substr(std::min<size_t>(1, bytes.size()));
+  };
+  fingerprint::AccountState runs, raw;
+  ASSERT_TRUE(fingerprint::DecodeAccountState(read("account_zero_runs"), &runs).ok());
+  ASSERT_TRUE(fingerprint::DecodeAccountState(read("account_raw"), &raw).ok());
+  EXPECT_GT(runs.requests, 0u);
+  std::string a, b;
+  fingerprint::EncodeAccountState(runs, &a);
+  fingerprint::EncodeAccountState(raw, &b);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, read("account_zero_runs"));
+  decide::Decision d;
+  ASSERT_TRUE(decide::DecodeDecision(read("decision"), &d).ok());
+  EXPECT_FALSE(d.account.empty());
 }
 
 TEST(StateCodec, DecisionRoundTripsAndBadRecordsAreRefused) {
