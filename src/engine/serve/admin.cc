@@ -446,17 +446,21 @@ void AdminService::RenderMetrics(Response& resp) const {
                       c.help, c.name, c.name, static_cast<unsigned long long>(c.value));
     out.append(entry, static_cast<size_t>(std::min<int>(k, sizeof entry - 1)));
   }
-  const int k = std::snprintf(
-      entry, sizeof entry,
-      "# HELP hydrawatch_state_checkpoint_seconds_total Time checkpoints held ingest up.\n"
-      "# TYPE hydrawatch_state_checkpoint_seconds_total counter\n"
-      "hydrawatch_state_checkpoint_seconds_total %.6f\n"
-      "# HELP hydrawatch_state_checkpoint_write_seconds_total Time checkpoints took to write "
-      "beside the ingest.\n"
-      "# TYPE hydrawatch_state_checkpoint_write_seconds_total counter\n"
-      "hydrawatch_state_checkpoint_write_seconds_total %.6f\n",
-      static_cast<double>(t.checkpoint_ns) / 1e9, static_cast<double>(t.checkpoint_write_ns) / 1e9);
-  out.append(entry, static_cast<size_t>(std::min<int>(k, sizeof entry - 1)));
+  const struct {
+    const char* name;
+    const char* help;
+    uint64_t ns;
+  } seconds[] = {
+      {"hydrawatch_state_checkpoint_seconds_total", "Time checkpoints held ingest up.",
+       t.checkpoint_ns},
+      {"hydrawatch_state_checkpoint_write_seconds_total",
+       "Time checkpoints took to write beside the ingest.", t.checkpoint_write_ns},
+  };
+  for (const auto& c : seconds) {
+    const int k = std::snprintf(entry, sizeof entry, "# HELP %s %s\n# TYPE %s counter\n%s %.6f\n",
+                                c.name, c.help, c.name, c.name, static_cast<double>(c.ns) / 1e9);
+    out.append(entry, static_cast<size_t>(std::min<int>(k, sizeof entry - 1)));
+  }
 }
 
 }  // namespace hw::serve

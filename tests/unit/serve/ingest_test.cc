@@ -384,13 +384,14 @@ TEST(Ingest, CheckpointsAreCountedOnMetrics) {
   TestClient m(app->admin_port());
   auto metrics = m.Request("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
   ASSERT_TRUE(metrics);
-  for (const std::string& want :
-       std::vector<std::string>{"\nhydrawatch_state_checkpoints_total 3\n",
-                                "\nhydrawatch_state_checkpoint_accounts_total 30\n",
-                                "\nhydrawatch_state_checkpoint_bytes_total " +
-                                    std::to_string(t.checkpoints.bytes) + "\n",
-                                "\nhydrawatch_state_errors_total 0\n",
-                                "\n# TYPE hydrawatch_state_checkpoint_seconds_total counter\n"}) {
+  for (const std::string& want : std::vector<std::string>{
+           "\nhydrawatch_state_checkpoints_total 3\n",
+           "\nhydrawatch_state_checkpoint_accounts_total 30\n",
+           "\nhydrawatch_state_checkpoint_bytes_total " + std::to_string(t.checkpoints.bytes) +
+               "\n",
+           "\nhydrawatch_state_errors_total 0\n",
+           "\n# TYPE hydrawatch_state_checkpoint_seconds_total counter\n",
+           "\n# TYPE hydrawatch_state_checkpoint_write_seconds_total counter\n"}) {
     EXPECT_NE(metrics->body.find(want), std::string::npos) << want << metrics->body;
   }
 }
