@@ -224,7 +224,8 @@ TimeUs IngestService::FoldTurn(uint64_t ticket, std::string_view body, uint64_t 
     --in_flight_;
     // With a later batch journaled, the checkpoint waits for its fold: a
     // checkpoint covers the whole journal. One is written at a time.
-    if (state_ != nullptr && in_flight_ == 0 && !checkpoint_writing_ && state_->CheckpointDue()) {
+    if (state_ != nullptr && in_flight_ == 0 && !state_->checkpoint_begun() &&
+        state_->CheckpointDue()) {
       // The batch is journaled: a failed checkpoint loses nothing, the
       // journal only grows until the next one succeeds.
       const int64_t t0 = MonotonicNs();
@@ -235,7 +236,6 @@ TimeUs IngestService::FoldTurn(uint64_t ticket, std::string_view body, uint64_t 
         LogEvent("state-error", begun.status().message());
       } else {
         checkpoint = std::move(begun).value();
-        checkpoint_writing_ = checkpoint != nullptr;
       }
     }
   }
@@ -264,7 +264,6 @@ void IngestService::WriteCheckpoint(std::unique_ptr<state::PendingCheckpoint> ch
   {
     std::lock_guard journal(journal_mu_);
     s = state_->EndCheckpoint(std::move(checkpoint), &remove);
-    checkpoint_writing_ = false;
   }
   journal_cv_.notify_all();
   if (s.ok()) s = state::Journal::Remove(remove);
@@ -287,7 +286,9 @@ void IngestService::Quiesced(const std::function<void()>& fn) {
   {
     std::unique_lock journal(journal_mu_);
     ++quiescing_;
-    journal_cv_.wait(journal, [&] { return in_flight_ == 0 && !checkpoint_writing_; });
+    journal_cv_.wait(journal, [&] {
+      return in_flight_ == 0 && (state_ == nullptr || !state_->checkpoint_begun());
+    });
   }
   // No batch is in flight and none is admitted until quiescing_ falls, so
   // taking the locks in their order finds nothing half done.

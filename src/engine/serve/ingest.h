@@ -155,14 +155,14 @@ class IngestService {
   // Guards the state store's journal side (appends, positions, checkpoints)
   // and the tickets below.
   mutable std::mutex journal_mu_;
-  uint64_t journaled_ = 0;              // the last ticket given
-  int in_flight_ = 0;                   // tickets given and not folded
-  int quiescing_ = 0;                   // Quiesced() calls waiting or running
-  std::condition_variable journal_cv_;  // in_flight_ or quiescing_ fell (with journal_mu_)
-  uint64_t checkpoint_ns_ = 0;          // with journal_mu_
-  // A checkpoint begun is being written (FoldTurn's caller writes it after
-  // the fold, with no lock): no other begins, and Quiesced waits for it.
-  bool checkpoint_writing_ = false;  // with journal_mu_
+  uint64_t journaled_ = 0;  // the last ticket given
+  int in_flight_ = 0;       // tickets given and not folded
+  int quiescing_ = 0;       // Quiesced() calls waiting or running
+  // in_flight_ or quiescing_ fell, or a checkpoint's write ended (with
+  // journal_mu_). A checkpoint begun (state_->checkpoint_begun()) is written
+  // by FoldTurn's caller after the fold, with no lock: Quiesced waits for it.
+  std::condition_variable journal_cv_;
+  uint64_t checkpoint_ns_ = 0;  // with journal_mu_
   std::atomic<uint64_t> checkpoint_write_ns_{0};
   std::atomic<uint64_t> busy_{0};
   std::atomic<uint64_t> state_errors_{0};

@@ -292,11 +292,6 @@ Status Journal::ForEach(uint64_t after, const RecordFn& fn) const {
   return Status::Ok();
 }
 
-Status Journal::Clear() {
-  if (read_only_) return {ErrorCode::kInvalidArgument, "journal " + dir_ + ": opened read-only"};
-  return Remove(TakeSealed(Seal()));
-}
-
 size_t Journal::Seal() {
   if (fd_ >= 0) {
     ::close(fd_);

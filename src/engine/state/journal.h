@@ -19,11 +19,11 @@
 // damaged record, as RocksDB's point-in-time recovery does with its log;
 // damage in an earlier segment is an error naming the file and the offset.
 //
-// Segments: a new one starts after each Seal or Clear (a checkpoint covers
-// every record appended so far) and is named by its first sequence number.
-// Clear removes the old ones at once; Seal leaves them in place until the
-// checkpoint that covers them is written (TakeSealed, then Remove), so that
-// a crash in between replays them. Not thread-safe: one owner (StateStore,
+// Segments: a new one starts after each Seal (a checkpoint covers every
+// record appended so far) and is named by its first sequence number. The
+// sealed ones stay in place until the checkpoint that covers them is
+// written (TakeSealed, then Remove), so that a crash in between replays
+// them. Not thread-safe: one owner (StateStore,
 // under the ingest's journal lock); Remove touches no journal state.
 #pragma once
 
@@ -63,9 +63,6 @@ class Journal {
   // Calls fn for each record with seq > `after`, in sequence order; stops at
   // the first error fn returns. Reads one segment into memory at a time.
   Status ForEach(uint64_t after, const RecordFn& fn) const;
-  // Removes every segment (their records are checkpointed); the next Append
-  // starts a new one.
-  Status Clear();
   // Closes the last segment: the next Append starts a new one. Returns how
   // many segments there are now, all of them sealed, oldest first.
   size_t Seal();

@@ -201,6 +201,8 @@ class StateStore {
   uint64_t last_seq() const noexcept { return last_seq_; }
   // Under the same exclusion as MaybeCheckpoint.
   const CheckpointTotals& checkpoint_totals() const noexcept { return checkpoint_totals_; }
+  // Between BeginCheckpoint and EndCheckpoint: no other checkpoint begins.
+  bool checkpoint_begun() const noexcept { return checkpoint_begun_; }
 
  private:
   explicit StateStore(StateOptions options);

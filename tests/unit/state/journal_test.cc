@@ -60,13 +60,24 @@ TEST(Journal, RecordsComeBackInOrderAfterAReopen) {
   EXPECT_EQ(Read(**j, 1), (std::vector<std::string>{"2|pos|bb\n"}));
   ASSERT_TRUE((*j)->Append(3, "", "c\n").ok());
   EXPECT_EQ(Read(**j).size(), 3u);
-  // Cleared by a checkpoint: the next record starts a new segment.
-  ASSERT_TRUE((*j)->Clear().ok());
-  EXPECT_TRUE(Segments(dir).empty());
+  // Sealed by a checkpoint: the next record starts a new segment, and the
+  // sealed one stays (read with the rest) until the checkpoint is written.
+  const size_t sealed = (*j)->Seal();
+  EXPECT_EQ(sealed, 1u);
   ASSERT_TRUE((*j)->Append(4, "", "d\n").ok());
+  EXPECT_EQ(Segments(dir).size(), 2u);
+  EXPECT_EQ(Read(**j).size(), 4u);
+  const std::vector<std::string> taken = (*j)->TakeSealed(sealed);
+  ASSERT_EQ(taken.size(), 1u);
+  ASSERT_TRUE(Journal::Remove(taken).ok());
   EXPECT_EQ(Read(**j), (std::vector<std::string>{"4||d\n"}));
   ASSERT_EQ(Segments(dir).size(), 1u);
   EXPECT_EQ(std::filesystem::path(Segments(dir)[0]).filename(), "00000000000000000004.hwj");
+  // With nothing appended after the seal, the next record starts afresh.
+  ASSERT_TRUE(Journal::Remove((*j)->TakeSealed((*j)->Seal())).ok());
+  EXPECT_TRUE(Segments(dir).empty());
+  ASSERT_TRUE((*j)->Append(5, "", "e\n").ok());
+  EXPECT_EQ(Read(**j), (std::vector<std::string>{"5||e\n"}));
 }
 
 TEST(Journal, ATornLastRecordIsCutOffAndAppendsGoOnAfterIt) {

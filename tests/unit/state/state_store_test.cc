@@ -139,13 +139,31 @@ TEST(StateCodec, DecisionRoundTripsAndBadRecordsAreRefused) {
   EXPECT_FALSE(decide::DecodeDecision(bad, &e).ok());
 }
 
-TEST(StateStore, RecoveryAfterACrashEqualsAnUninterruptedRun) {
-  const std::vector<std::string> blocks = SmallBlocks(500, "2026-04-22T08:00:00Z");
-  ASSERT_GT(blocks.size(), 10u);
+// The `small` scenario's first hours as blocks, and an engine (with its
+// decisions) that saw them once, uninterrupted: what the recoveries below
+// must equal. Made once for the tests that share it.
+struct UninterruptedRun {
+  std::vector<std::string> blocks;
+  decide::DecisionStore store;
+  std::unique_ptr<pipeline::OnlineEngine> engine;
+};
 
-  decide::DecisionStore ref_store;
-  auto ref = MakeEngine(&ref_store, nullptr);
-  for (const std::string& b : blocks) ref->Ingest(b, 1, nullptr);
+const UninterruptedRun& Reference() {
+  static const UninterruptedRun* const run = [] {
+    auto* r = new UninterruptedRun;
+    r->blocks = SmallBlocks(500, "2026-04-22T08:00:00Z");
+    r->engine = MakeEngine(&r->store, nullptr);
+    for (const std::string& b : r->blocks) r->engine->Ingest(b, 1, nullptr);
+    return r;
+  }();
+  return *run;
+}
+
+TEST(StateStore, RecoveryAfterACrashEqualsAnUninterruptedRun) {
+  const std::vector<std::string>& blocks = Reference().blocks;
+  ASSERT_GT(blocks.size(), 10u);
+  const decide::DecisionStore& ref_store = Reference().store;
+  const pipeline::OnlineEngine* ref = Reference().engine.get();
 
   const std::string dir = TempDir("crash");
   StateOptions so;
@@ -222,11 +240,10 @@ TEST(StateStore, RecoveryAfterACrashEqualsAnUninterruptedRun) {
 // uninterrupted run once the rest is delivered; so does a run whose write
 // failed, which keeps its changes and segments and is due again at once.
 TEST(StateStore, ACheckpointWrittenBesideTheIngestRecoversAtEveryStep) {
-  const std::vector<std::string> blocks = SmallBlocks(500, "2026-04-22T08:00:00Z");
+  const std::vector<std::string>& blocks = Reference().blocks;
   ASSERT_GT(blocks.size(), 10u);
-  decide::DecisionStore ref_store;
-  auto ref = MakeEngine(&ref_store, nullptr);
-  for (const std::string& b : blocks) ref->Ingest(b, 1, nullptr);
+  const decide::DecisionStore& ref_store = Reference().store;
+  const pipeline::OnlineEngine* ref = Reference().engine.get();
   const size_t begin_at = blocks.size() / 3, end_at = blocks.size() * 2 / 3;
 
   enum class Step { kCrashBeforeWrite, kCrashAfterWrite, kCrashAfterEnd, kWriteFailed };
