@@ -419,7 +419,8 @@ void AdminService::RenderMetrics(Response& resp) const {
     const char* name;
     const char* help;
     uint64_t value;
-  } counters[] = {
+    const char* type = "counter";
+  } samples[] = {
       {"hydrawatch_ingest_batches_total", "POST /v1/events batches processed.", t.batches},
       {"hydrawatch_ingest_lines_total", "Lines received.", t.lines},
       {"hydrawatch_ingest_events_total", "Events accepted.", t.events},
@@ -438,12 +439,22 @@ void AdminService::RenderMetrics(Response& resp) const {
        t.checkpoints.accounts},
       {"hydrawatch_state_checkpoint_bytes_total", "Keys and values written by checkpoints.",
        t.checkpoints.bytes},
+      {"hydrawatch_ingest_queue_batches",
+       "Batches accepted (journaled) and not yet folded into the engine.", t.queue_batches,
+       "gauge"},
+      {"hydrawatch_ingest_queue_bytes", "Bytes of the batches accepted and not yet folded.",
+       t.queue_bytes, "gauge"},
+      {"hydrawatch_ingest_queue_capacity",
+       "Batches the queue holds; beyond them a POST waits for a place, then gets 429.",
+       IngestService::kMaxInFlight, "gauge"},
+      {"hydrawatch_ingest_queue_waiting", "Batches waiting for a place in the queue.",
+       t.queue_waiting, "gauge"},
   };
-  char entry[512];  // the HELP, TYPE and sample lines of one counter
-  for (const auto& c : counters) {
+  char entry[512];  // the HELP, TYPE and sample lines of one metric
+  for (const auto& c : samples) {
     const int k =
-        std::snprintf(entry, sizeof entry, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", c.name,
-                      c.help, c.name, c.name, static_cast<unsigned long long>(c.value));
+        std::snprintf(entry, sizeof entry, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", c.name, c.help,
+                      c.name, c.type, c.name, static_cast<unsigned long long>(c.value));
     out.append(entry, static_cast<size_t>(std::min<int>(k, sizeof entry - 1)));
   }
   const struct {

@@ -112,6 +112,7 @@ void IngestService::DetectLoop() {
     engine_->RunPreparedDetection(at);
     detect.unlock();
     lock.lock();
+    std::lock_guard counters(counters_mu_);
     ++totals_.detections;
   }
 }
@@ -154,6 +155,7 @@ void IngestService::RunDueDetection() {
   const TimeUs at = engine_->PrepareDueDetection();
   if (at == 0) return;
   engine_->RunPreparedDetection(at);
+  std::lock_guard counters(counters_mu_);
   ++totals_.detections;
 }
 
@@ -165,17 +167,24 @@ void IngestService::Register(Router* admin) {
 }
 
 IngestTotals IngestService::totals() const {
-  std::lock_guard lock(mu_);
-  IngestTotals t = totals_;
+  IngestTotals t;
+  {
+    std::lock_guard counters(counters_mu_);
+    t = totals_;
+  }
   t.busy = busy_.load(std::memory_order_relaxed);
   t.state_errors = state_errors_.load(std::memory_order_relaxed);
-  if (state_ != nullptr) {
-    std::lock_guard journal(journal_mu_);
-    t.checkpoints = state_->checkpoint_totals();
-    t.checkpoint_ns = checkpoint_ns_;
-    t.checkpoint_write_ns = checkpoint_write_ns_.load(std::memory_order_relaxed);
-  }
+  t.checkpoint_write_ns = checkpoint_write_ns_.load(std::memory_order_relaxed);
+  t.queue_batches = static_cast<uint64_t>(in_flight_.load(std::memory_order_relaxed));
+  t.queue_bytes = in_flight_bytes_.load(std::memory_order_relaxed);
+  t.queue_waiting = waiting_.load(std::memory_order_relaxed);
   return t;
+}
+
+void IngestService::CountCheckpoint(uint64_t held_ns) {
+  std::lock_guard counters(counters_mu_);
+  totals_.checkpoints = state_->checkpoint_totals();
+  totals_.checkpoint_ns += held_ns;
 }
 
 bool IngestService::Authorized(const Request& req) const {
@@ -194,11 +203,19 @@ IngestService::Admission IngestService::Admit(std::string_view body,
     if (quiescing_ > 0 || in_flight_ >= kMaxInFlight) return false;
     return in_flight_ == 0 || state_ == nullptr || !state_->CheckpointDue();
   };
-  if (wait) {
-    journal_cv_.wait(lock, admissible);
-  } else if (!journal_cv_.wait_for(lock, kAdmitWait, admissible)) {
-    return Admission::kBusy;
+  bool placed = admissible();
+  if (!placed) {
+    // Only a batch that found no place counts as waiting.
+    waiting_.fetch_add(1, std::memory_order_relaxed);
+    if (wait) {
+      journal_cv_.wait(lock, admissible);
+      placed = true;
+    } else {
+      placed = journal_cv_.wait_for(lock, kAdmitWait, admissible);
+    }
+    waiting_.fetch_sub(1, std::memory_order_relaxed);
   }
+  if (!placed) return Admission::kBusy;
   if (state_ != nullptr) {
     // Journaled before folded: an answered batch survives a crash.
     if (Status s = state_->AppendBatch(body, position); !s.ok()) {
@@ -208,7 +225,8 @@ IngestService::Admission IngestService::Admit(std::string_view body,
     }
   }
   *ticket = ++journaled_;
-  ++in_flight_;
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  in_flight_bytes_.fetch_add(body.size(), std::memory_order_relaxed);
   return Admission::kTicket;
 }
 
@@ -221,7 +239,8 @@ TimeUs IngestService::FoldTurn(uint64_t ticket, std::string_view body, uint64_t 
   std::unique_ptr<state::PendingCheckpoint> checkpoint;
   {
     std::lock_guard journal(journal_mu_);
-    --in_flight_;
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    in_flight_bytes_.fetch_sub(body.size(), std::memory_order_relaxed);
     // With a later batch journaled, the checkpoint waits for its fold: a
     // checkpoint covers the whole journal. One is written at a time.
     if (state_ != nullptr && in_flight_ == 0 && !state_->checkpoint_begun() &&
@@ -230,7 +249,7 @@ TimeUs IngestService::FoldTurn(uint64_t ticket, std::string_view body, uint64_t 
       // journal only grows until the next one succeeds.
       const int64_t t0 = MonotonicNs();
       auto begun = state_->BeginCheckpoint(engine_.get());
-      checkpoint_ns_ += static_cast<uint64_t>(MonotonicNs() - t0);
+      CountCheckpoint(static_cast<uint64_t>(MonotonicNs() - t0));
       if (!begun.ok()) {
         state_errors_.fetch_add(1, std::memory_order_relaxed);
         LogEvent("state-error", begun.status().message());
@@ -243,11 +262,14 @@ TimeUs IngestService::FoldTurn(uint64_t ticket, std::string_view body, uint64_t 
   folded_ = ticket;
   turn_cv_.notify_all();
   decisions_->AdvanceWatermark(engine_->watermark());
-  ++totals_.batches;
-  totals_.lines += stats->lines;
-  totals_.events += stats->events;
-  totals_.rejected += stats->rejected;
-  totals_.duplicates += stats->duplicates;
+  {
+    std::lock_guard counters(counters_mu_);
+    ++totals_.batches;
+    totals_.lines += stats->lines;
+    totals_.events += stats->events;
+    totals_.rejected += stats->rejected;
+    totals_.duplicates += stats->duplicates;
+  }
   if (engine_->due_detection() != 0) due_cv_.notify_one();
   const TimeUs watermark = engine_->watermark();
   lock.unlock();
@@ -264,6 +286,7 @@ void IngestService::WriteCheckpoint(std::unique_ptr<state::PendingCheckpoint> ch
   {
     std::lock_guard journal(journal_mu_);
     s = state_->EndCheckpoint(std::move(checkpoint), &remove);
+    CountCheckpoint(0);
   }
   journal_cv_.notify_all();
   if (s.ok()) s = state::Journal::Remove(remove);
@@ -278,7 +301,7 @@ void IngestService::WriteCheckpoint(std::unique_ptr<state::PendingCheckpoint> ch
 Status IngestService::TimedCheckpoint(bool force) {
   const int64_t t0 = MonotonicNs();
   Status s = state_->MaybeCheckpoint(engine_.get(), force);
-  checkpoint_ns_ += static_cast<uint64_t>(MonotonicNs() - t0);
+  CountCheckpoint(static_cast<uint64_t>(MonotonicNs() - t0));
   return s;
 }
 

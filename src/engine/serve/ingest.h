@@ -58,6 +58,12 @@ struct IngestTotals {
   // it), and the time their RocksDB writes took beside the ingest.
   uint64_t checkpoint_ns = 0;
   uint64_t checkpoint_write_ns = 0;
+  // The bounded queue as it stands (gauges): batches journaled and not yet
+  // folded (at most IngestService::kMaxInFlight) and their bytes, and
+  // batches waiting for a place (a POST at most kAdmitWait, then 429).
+  uint64_t queue_batches = 0;
+  uint64_t queue_bytes = 0;
+  uint64_t queue_waiting = 0;
 };
 
 class IngestService {
@@ -91,6 +97,8 @@ class IngestService {
   IngestService& operator=(const IngestService&) = delete;
 
   void Register(Router* admin);
+  // Never waits for the engine (a fold, a detection run), so /metrics
+  // answers while ingest is held up.
   IngestTotals totals() const;
   // Runs `fn` on the engine as of its latest detection run (links(),
   // scores() and detected_table() agree), holding the detection lock for
@@ -140,15 +148,22 @@ class IngestService {
   void DetectLoop();
   // state_->MaybeCheckpoint, timed; with journal_mu_ and mu_ held.
   Status TimedCheckpoint(bool force);
+  // Copies the store's checkpoint totals into totals_ and adds `held_ns` to
+  // the time checkpoints held ingest up; with journal_mu_.
+  void CountCheckpoint(uint64_t held_ns);
   // The rest of a checkpoint FoldTurn began, with no lock held.
   void WriteCheckpoint(std::unique_ptr<state::PendingCheckpoint> checkpoint);
 
-  // Lock order: mu_ before journal_mu_, mu_ before detect_mu_.
-  mutable std::mutex mu_;  // guards engine_, folded_, totals_, stop_
+  // Lock order: mu_ before journal_mu_, mu_ before detect_mu_; counters_mu_
+  // last (nothing is taken while it is held).
+  mutable std::mutex mu_;  // guards engine_, folded_, stop_
   // Serialises detection runs (the detector thread's, RunDueDetection's);
   // taken after mu_, and held without mu_ while a run reads the copy.
   std::mutex detect_mu_;
   std::unique_ptr<pipeline::OnlineEngine> engine_;
+  // The counters of totals_ (its gauges and atomics are filled by totals()),
+  // apart from mu_ so that reading them never waits for the engine.
+  mutable std::mutex counters_mu_;
   IngestTotals totals_;
   uint64_t folded_ = 0;              // the last ticket folded
   std::condition_variable turn_cv_;  // folded_ moved (with mu_)
@@ -156,13 +171,17 @@ class IngestService {
   // and the tickets below.
   mutable std::mutex journal_mu_;
   uint64_t journaled_ = 0;  // the last ticket given
-  int in_flight_ = 0;       // tickets given and not folded
-  int quiescing_ = 0;       // Quiesced() calls waiting or running
+  // Tickets given and not folded, their bytes, and Admit calls waiting for
+  // a place: changed with journal_mu_; atomic, as totals() reads them
+  // without it.
+  std::atomic<int> in_flight_{0};
+  std::atomic<uint64_t> in_flight_bytes_{0};
+  std::atomic<uint64_t> waiting_{0};
+  int quiescing_ = 0;  // Quiesced() calls waiting or running
   // in_flight_ or quiescing_ fell, or a checkpoint's write ended (with
   // journal_mu_). A checkpoint begun (state_->checkpoint_begun()) is written
   // by FoldTurn's caller after the fold, with no lock: Quiesced waits for it.
   std::condition_variable journal_cv_;
-  uint64_t checkpoint_ns_ = 0;  // with journal_mu_
   std::atomic<uint64_t> checkpoint_write_ns_{0};
   std::atomic<uint64_t> busy_{0};
   std::atomic<uint64_t> state_errors_{0};

@@ -267,7 +267,8 @@ TEST(Ingest, ABatchWithNoPlaceWithinTheWaitGets429AndIsNotFolded) {
       released.wait();
     });
   });
-  std::vector<std::future<IngestTotals>> stuck_reads;
+  std::future<void> stuck_run;
+  std::future<IngestTotals> quick;
   std::future<std::optional<HttpReply>> first, second, third;
   // Whatever fails below, the engine moves again before the futures above
   // wait for their threads.
@@ -286,15 +287,15 @@ TEST(Ingest, ABatchWithNoPlaceWithinTheWaitGets429AndIsNotFolded) {
                   line("2026-05-01T10:00:00Z", "a") + line("2026-05-01T10:02:00Z", "a"), kAuth);
   ASSERT_TRUE(due);
   ASSERT_EQ(due->status, 200) << due->body;
-  // The detector thread holds the engine lock once a read of the totals
-  // (which takes it) stays unanswered.
-  bool held = false;
-  for (int attempt = 0; attempt < 50 && !held; ++attempt) {
-    auto f = std::async(std::launch::async, [ingest] { return ingest->totals(); });
-    held = f.wait_for(std::chrono::milliseconds(200)) == std::future_status::timeout;
-    if (held) stuck_reads.push_back(std::move(f));
-  }
-  ASSERT_TRUE(held);
+  // A detection run now waits for the detection lock holding the engine
+  // lock; so does the detector thread, woken by the due run, if it takes
+  // the engine lock first. Either way the engine is held until the read ends.
+  stuck_run = std::async(std::launch::async, [ingest] { ingest->RunDueDetection(); });
+  ASSERT_EQ(stuck_run.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+  // The totals do not wait for the engine.
+  quick = std::async(std::launch::async, [ingest] { return ingest->totals(); });
+  ASSERT_EQ(quick.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_EQ(quick.get().queue_batches, 0u);
 
   // Two batches take the two places and wait for their folds; the third,
   // read by the admin listener's third loop, waits for a place in vain.
@@ -309,6 +310,15 @@ TEST(Ingest, ABatchWithNoPlaceWithinTheWaitGets429AndIsNotFolded) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   const auto sent = std::chrono::steady_clock::now();
   third = post_async("d");
+  // While the third waits for a place, the queue's gauges show it.
+  IngestTotals queued;
+  for (int i = 0; i < 50 && queued.queue_waiting == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    queued = ingest->totals();
+  }
+  EXPECT_EQ(queued.queue_waiting, 1u);
+  EXPECT_EQ(queued.queue_batches, 2u);
+  EXPECT_EQ(queued.queue_bytes, 2 * line("2026-05-01T10:03:00Z", "b").size());
   ASSERT_EQ(third.wait_for(std::chrono::seconds(30)), std::future_status::ready);
   const auto waited = std::chrono::steady_clock::now() - sent;
   auto busy = third.get();
@@ -323,6 +333,16 @@ TEST(Ingest, ABatchWithNoPlaceWithinTheWaitGets429AndIsNotFolded) {
     auto health = c.Request("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
     ASSERT_TRUE(health);
     EXPECT_EQ(health->status, 200);
+    // /metrics answers too, with the engine held: two batches queued, the
+    // queue full, nothing waiting now that the third was refused.
+    auto metrics = c.Request("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n");
+    ASSERT_TRUE(metrics);
+    for (const char* want :
+         {"\nhydrawatch_ingest_queue_batches 2\n", "\nhydrawatch_ingest_queue_capacity 2\n",
+          "\nhydrawatch_ingest_queue_waiting 0\n", "\nhydrawatch_ingest_busy_total 1\n",
+          "\n# TYPE hydrawatch_ingest_queue_batches gauge\n"}) {
+      EXPECT_NE(metrics->body.find(want), std::string::npos) << want << metrics->body;
+    }
   }
 
   release.set_value();
@@ -347,6 +367,11 @@ TEST(Ingest, ABatchWithNoPlaceWithinTheWaitGets429AndIsNotFolded) {
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find("\nhydrawatch_ingest_busy_total 1\n"), std::string::npos)
       << metrics->body;
+  EXPECT_NE(metrics->body.find("\nhydrawatch_ingest_queue_batches 0\n"), std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("\nhydrawatch_ingest_queue_bytes 0\n"), std::string::npos)
+      << metrics->body;
+  stuck_run.get();
 }
 
 // Checkpoints (every state.checkpoint_bytes of journal, after the batch that
